@@ -1,0 +1,2 @@
+export * from './workflow.types.js';
+export * from './agent-choice.js';
