@@ -1,1 +1,4 @@
+export * from './shared/index.js';
 export * from './workflow/index.js';
+export * from './trak/index.js';
+export * from './pipeline/index.js';

@@ -1,0 +1,3 @@
+export * from './pipeline.types.js';
+export { decidePipeline, DEADLINE_GRACE_MS } from './pipeline.decide.js';
+export { agentRunJob, gateRunJob, integrationJob, outputContract } from './pipeline.jobs.js';

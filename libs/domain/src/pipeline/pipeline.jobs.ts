@@ -1,0 +1,97 @@
+import { agentRunId, gateRunId } from '../trak/trak.ids.js';
+import type { StateOf, TrakRecord } from '../trak/trak.state.js';
+import { earlierStages, stageDefinition } from '../trak/trak.rules.js';
+import type { IntegrationMode } from '../trak/trak.values.js';
+import type { AgentRunJob, GateRunJob, IntegrationJob, OutputContract, RepoRef } from './pipeline.types.js';
+
+export const runIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
+  agentRunId(trak.trakId, stageIndexOf(trak, stage), iteration);
+
+export const gateRunIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
+  gateRunId(trak.trakId, stageIndexOf(trak, stage), iteration);
+
+export function agentRunJob(state: StateOf<'AgentRunning'>): AgentRunJob {
+  const { trak, current, run } = state;
+  const stage = stageDefinition(trak, current.stage);
+  const session = trak.sessions[current.stage];
+  return {
+    kind: 'agent-run',
+    jobId: run.runId,
+    trakId: trak.trakId,
+    projectId: trak.projectId,
+    flow: trak.flow.name,
+    stage,
+    iteration: current.iteration,
+    ...(current.trigger !== undefined && { trigger: current.trigger }),
+    session: session?.sessionId !== undefined && session.hasActivity ? { mode: 'resume', sessionId: session.sessionId } : { mode: 'new' },
+    repo: repoOf(trak),
+    trak: { title: trak.title, description: trak.description, ...(trak.parent !== undefined && { parentId: trak.parent.trakId }) },
+    artifacts: Object.values(trak.artifacts),
+    resources: trak.resources,
+    activityLogs: trak.activityLogs,
+    workflow: trak.flow.stages.map((s) => ({
+      stage: s.name,
+      artifact: s.artifact,
+      current: s.name === current.stage,
+      ...(s.description !== undefined && { description: s.description }),
+    })),
+    siblings: trak.parent?.siblings.filter((s) => s.trakId !== trak.trakId) ?? [],
+    output: outputContract(trak, current.stage),
+    timeoutSeconds: stage.agentTimeoutSeconds,
+  };
+}
+
+export function outputContract(trak: TrakRecord, stageName: string): OutputContract {
+  const stage = stageDefinition(trak, stageName);
+  if (stage.gate?.kind === 'agent') return { kind: 'verdict', artifact: stage.artifact, routeTo: earlierStages(trak, stageName) };
+  return { kind: stage.subtasks !== undefined ? 'subtasks' : 'artifact', artifact: stage.artifact, routeTo: [] };
+}
+
+export function gateRunJob(state: StateOf<'GateRunning'>): GateRunJob | undefined {
+  const { trak, current } = state;
+  const gate = stageDefinition(trak, current.stage).gate;
+  if (gate?.kind !== 'script') return undefined;
+  return {
+    kind: 'gate-run',
+    jobId: state.gateRunId,
+    trakId: trak.trakId,
+    projectId: trak.projectId,
+    stage: current.stage,
+    iteration: current.iteration,
+    command: gate.command,
+    timeoutSeconds: gate.timeoutSeconds,
+    repo: repoOf(trak),
+    env: {
+      ORKESTRA_TASK_ID: trak.trakId,
+      ORKESTRA_TASK_TITLE: trak.title,
+      ORKESTRA_BASE_BRANCH: trak.baseBranch,
+      ORKESTRA_BRANCH: trak.branch,
+      ORKESTRA_STAGE: current.stage,
+      ORKESTRA_ATTEMPT: String(current.attempts + 1),
+      ...(trak.parent !== undefined && { ORKESTRA_PARENT_ID: trak.parent.trakId }),
+    },
+  };
+}
+
+export function integrationJob(trak: TrakRecord, jobId: string, mode: IntegrationMode): IntegrationJob {
+  return {
+    kind: 'integration',
+    jobId,
+    trakId: trak.trakId,
+    projectId: trak.projectId,
+    mode,
+    repo: repoOf(trak),
+    title: trak.title,
+    description: trak.description,
+    artifacts: Object.values(trak.artifacts),
+    ...(trak.parent !== undefined && { parentId: trak.parent.trakId }),
+  };
+}
+
+function repoOf(trak: TrakRecord): RepoRef {
+  return { branch: trak.branch, baseBranch: trak.baseBranch, ...(trak.baseCommit !== undefined && { baseCommit: trak.baseCommit }) };
+}
+
+function stageIndexOf(trak: TrakRecord, stage: string): number {
+  return trak.flow.stages.findIndex((s) => s.name === stage);
+}

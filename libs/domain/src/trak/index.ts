@@ -1,0 +1,16 @@
+export * from './trak.values.js';
+export * from './trak.events.js';
+export * from './trak.commands.js';
+export * from './trak.state.js';
+export * from './trak.ids.js';
+export { evolve } from './trak.evolve.js';
+export { decide, trakDecider } from './trak.decide.js';
+export {
+  AUTO_ANSWER,
+  GATE_FEEDBACK_LIMIT,
+  MAX_AUTO_ANSWER_ROUNDS,
+  backoffMs,
+  earlierStages,
+  recoveryStage,
+  stageDefinition,
+} from './trak.rules.js';

@@ -1,0 +1,137 @@
+import type { Command } from '../shared/message.js';
+import type { FlowDefinition } from '../workflow/workflow.types.js';
+import type { AgentFailureReason, AgentOutput, IntegrationMode, ParentLink, Usage } from './trak.values.js';
+
+// ---- Creation and dependencies
+
+export type CreateTrak = Command<
+  'CreateTrak',
+  {
+    readonly trakId: string;
+    readonly projectId: string;
+    readonly title: string;
+    readonly description: string;
+    /** The resolved flow and every flow its Subtraks may run. */
+    readonly flow: FlowDefinition;
+    readonly subtaskFlows: Readonly<Record<string, FlowDefinition>>;
+    readonly baseBranch: string;
+    readonly baseCommit?: string;
+    readonly branch: string;
+    readonly autoMode?: boolean;
+    readonly autoPr?: boolean;
+    readonly parent?: ParentLink;
+    readonly dependsOn?: readonly string[];
+    readonly initialArtifacts?: Readonly<Record<string, string>>;
+  }
+>;
+
+export type RecordDependencyCompleted = Command<'RecordDependencyCompleted', { readonly dependencyId: string }>;
+
+// ---- Machine-driven: agent runs, gates, integration (issued by the scheduler)
+
+export type RequestAgentRun = Command<'RequestAgentRun', { readonly runId: string }>;
+
+export type RecordAgentRunStarted = Command<
+  'RecordAgentRunStarted',
+  { readonly runId: string; readonly runnerId: string; readonly sessionId?: string }
+>;
+
+export type RecordAgentRunResult = Command<
+  'RecordAgentRunResult',
+  { readonly runId: string; readonly output: AgentOutput; readonly usage?: Usage; readonly sessionId?: string }
+>;
+
+export type RecordAgentRunFailure = Command<
+  'RecordAgentRunFailure',
+  {
+    readonly runId: string;
+    readonly reason: AgentFailureReason;
+    readonly message: string;
+    readonly usage?: Usage;
+    /** When the provider's rate limit resets, if the CLI said. */
+    readonly resetAt?: string;
+  }
+>;
+
+export type RequestGateRun = Command<'RequestGateRun', { readonly gateRunId: string }>;
+
+export type RecordGateResult = Command<
+  'RecordGateResult',
+  { readonly gateRunId: string; readonly exitCode: number | null; readonly timedOut: boolean; readonly output: string }
+>;
+
+export type RecordSubtrakCompleted = Command<'RecordSubtrakCompleted', { readonly subtrakId: string }>;
+
+export type RecordSubtrakFailed = Command<'RecordSubtrakFailed', { readonly subtrakId: string; readonly reason: string }>;
+
+export type RequestIntegration = Command<'RequestIntegration', { readonly jobId: string; readonly mode: IntegrationMode }>;
+
+export type RecordIntegrationResult = Command<
+  'RecordIntegrationResult',
+  {
+    readonly jobId: string;
+    readonly result:
+      | { readonly kind: 'merged'; readonly mergeCommit?: string }
+      | { readonly kind: 'pr_opened'; readonly url: string }
+      | { readonly kind: 'conflict'; readonly message: string; readonly conflictFiles: readonly string[] }
+      | { readonly kind: 'failed'; readonly message: string };
+  }
+>;
+
+// ---- Human review
+
+export type Approve = Command<'Approve', Record<string, never>>;
+
+/** Rejects the stage's output: the same stage (or an earlier one) runs again with the feedback. */
+export type Reject = Command<'Reject', { readonly feedback: string; readonly toStage?: string }>;
+
+/** Answers in the order the questions were asked. */
+export type AnswerQuestions = Command<'AnswerQuestions', { readonly answers: readonly string[] }>;
+
+/** Resumes the current stage's session with a message (`ork trak retry`). */
+export type Retry = Command<'Retry', { readonly message: string }>;
+
+export type Skip = Command<'Skip', { readonly message: string }>;
+
+export type SendToStage = Command<'SendToStage', { readonly stage: string; readonly message: string }>;
+
+export type Restart = Command<'Restart', { readonly message: string }>;
+
+export type Interrupt = Command<'Interrupt', Record<string, never>>;
+
+/** Accepts the current stage as it stands and moves on. */
+export type Finish = Command<'Finish', Record<string, never>>;
+
+export type SetAutoMode = Command<'SetAutoMode', { readonly enabled: boolean }>;
+
+export type Cancel = Command<'Cancel', { readonly reason: string }>;
+
+export type Archive = Command<'Archive', Record<string, never>>;
+
+export type TrakCommand =
+  | CreateTrak
+  | RecordDependencyCompleted
+  | RequestAgentRun
+  | RecordAgentRunStarted
+  | RecordAgentRunResult
+  | RecordAgentRunFailure
+  | RequestGateRun
+  | RecordGateResult
+  | RecordSubtrakCompleted
+  | RecordSubtrakFailed
+  | RequestIntegration
+  | RecordIntegrationResult
+  | Approve
+  | Reject
+  | AnswerQuestions
+  | Retry
+  | Skip
+  | SendToStage
+  | Restart
+  | Interrupt
+  | Finish
+  | SetAutoMode
+  | Cancel
+  | Archive;
+
+export type TrakCommandType = TrakCommand['type'];
