@@ -5,6 +5,7 @@ import type { KnownTrakState, StateOf } from '../trak.state.js';
 import { addMs, backoffMs, budgetExceeded, failAttempt, queueStage, requireStatus } from '../trak.rules.js';
 import { addUsage, NO_USAGE } from '../trak.values.js';
 import { decideOutput } from './agent-output.decide.js';
+import { evolve } from '../trak.evolve.js';
 
 export function requestAgentRun(command: RequestAgentRun, state: KnownTrakState): TrakEvent[] {
   const queued = requireStatus(state, ['Queued'], 'start an agent run for');
@@ -44,7 +45,9 @@ export function recordAgentRunResult(command: RecordAgentRunResult, state: Known
   };
   const overBudget = budgetExceeded(running.trak.flow.budget, addUsage(running.trak.usage, usage));
   if (overBudget !== undefined) return [completed, budgetBlock(stage, overBudget, now)];
-  return [completed, ...decideOutput(running, output, runId, now)];
+  // Follow-ups are decided on the state with the completion applied: the session now has activity.
+  const afterRun = evolve(running, completed) as StateOf<'AgentRunning'>;
+  return [completed, ...decideOutput(afterRun, output, runId, now)];
 }
 
 export function recordAgentRunFailure(command: RecordAgentRunFailure, state: KnownTrakState): TrakEvent[] {
