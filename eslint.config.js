@@ -1,0 +1,95 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { boundariesPlugin } from './tools/eslint/boundaries-plugin.js';
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+
+const impure = (what) => `${what} The domain must stay pure: clock, ids, config and I/O come in on commands.`;
+
+/**
+ * The whole lint config for a tree laid out like this repo. `root` is where `apps/` and `libs/` live:
+ * the repo itself, or the lint fixtures (tools/eslint/test runs the same config against them).
+ * @param {{ root: string }} options
+ */
+export function createConfig({ root }) {
+  const appsDir = path.join(root, 'apps');
+  const apps = readdirSync(appsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+
+  return defineConfig(
+    globalIgnores(['**/dist/', '**/node_modules/', '**/coverage/', '**/.nx/', 'tools/eslint/fixtures/']),
+    js.configs.recommended,
+    tseslint.configs.recommended,
+    {
+      languageOptions: {
+        ecmaVersion: 'latest',
+        sourceType: 'module',
+        globals: { ...globals.node },
+        // Lets consistent-type-imports leave Nest's constructor-injected classes as value imports.
+        parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true },
+      },
+      linterOptions: { reportUnusedDisableDirectives: 'error' },
+      plugins: { orkestra: boundariesPlugin },
+      rules: {
+        '@typescript-eslint/no-unused-vars': [
+          'error',
+          { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+        ],
+        '@typescript-eslint/consistent-type-imports': 'error',
+      },
+    },
+    {
+      files: ['**/*.cjs'],
+      languageOptions: { sourceType: 'commonjs' },
+      rules: { '@typescript-eslint/no-require-imports': 'off' },
+    },
+    {
+      files: ['**/*.spec.ts', '**/test/**/*.ts'],
+      languageOptions: { globals: { ...globals.jest } },
+    },
+
+    // Dependency rules (CONVENTIONS.md): the domain, sources and specs alike, imports nothing but itself
+    // (specs use Jest's injected globals, not `@jest/globals`).
+    {
+      files: ['libs/domain/**'],
+      ignores: ['libs/domain/*.{js,cjs,mjs}'], // tooling config (jest.config.cjs), not domain code
+      rules: { 'orkestra/pure-domain': ['error', { root: path.join(root, 'libs/domain') }] },
+    },
+    {
+      files: ['libs/domain/src/**'],
+      rules: {
+        'no-restricted-syntax': [
+          'error',
+          { selector: "MemberExpression[object.name='Date'][property.name='now']", message: impure('Date.now() reads the clock.') },
+          { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: impure('new Date() reads the clock.') },
+          { selector: "CallExpression[callee.name='Date']", message: impure('Date() reads the clock.') },
+          { selector: "MemberExpression[object.name='Math'][property.name='random']", message: impure('Math.random() is not reproducible.') },
+          {
+            selector: "MemberExpression[object.name='globalThis'][property.name=/^(process|crypto)$/]",
+            message: impure('process and crypto are side effects.'),
+          },
+        ],
+        'no-restricted-globals': [
+          'error',
+          { name: 'process', message: impure('process (env, argv, exit) is I/O.') },
+          { name: 'crypto', message: impure('crypto.randomUUID() and friends make ids up.') },
+        ],
+      },
+    },
+    ...apps.map((app) => ({
+      files: [`apps/${app}/**`],
+      rules: { 'orkestra/no-app-imports': ['error', { appsDir, apps, self: app }] },
+    })),
+    {
+      files: ['libs/**'],
+      ignores: ['libs/domain/**'],
+      rules: { 'orkestra/no-app-imports': ['error', { appsDir, apps }] },
+    },
+  );
+}
+
+export default createConfig({ root: repoRoot });

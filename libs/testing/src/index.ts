@@ -1,0 +1,3 @@
+export { ServiceUnavailableError } from './service-discovery.js';
+export { testDatabase, type TestDatabase } from './test-database.js';
+export { testNats, type TestNats } from './test-nats.js';
