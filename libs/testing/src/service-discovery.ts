@@ -42,7 +42,10 @@ export function parseServerUrl(url: string, kind: ServiceKind): URL {
 }
 
 export const defaultDeps: DiscoveryDeps = {
-  env: process.env,
+  // Read on each call: specs (and Jest) may replace process.env after this module loaded.
+  get env() {
+    return process.env;
+  },
   probe: (url) => tcpProbe(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port), PROBE_TIMEOUT_MS),
   async containers() {
     try {

@@ -93,4 +93,16 @@ describe('testNats()', () => {
     expect(left.filter((name) => name.startsWith(mine.prefix))).toEqual([]);
     expect(mine.connection.isClosed()).toBe(true);
   });
+
+  it('fails fast, naming NATS_URL, when that server is unreachable (even if process.env was replaced)', async () => {
+    const saved = process.env;
+    process.env = { ...saved, NATS_URL: 'nats://127.0.0.1:1' };
+    const started = Date.now();
+    try {
+      await expect(testNats()).rejects.toThrow('NATS_URL=nats://127.0.0.1:1 is not reachable');
+    } finally {
+      process.env = saved;
+    }
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
 });

@@ -38,7 +38,7 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
       }
       const { stage, iteration } = event.data;
       if (event.data.notBefore !== undefined) {
-        return [{ kind: 'schedule', timer: { id: `${self}_retry_${stage}_${iteration}`, kind: 'retry-due', trakId: self, stage, iteration }, at: event.data.notBefore }];
+        return [{ kind: 'schedule', timer: { id: `${runIdFor(trak, stage, iteration)}_retry`, kind: 'retry-due', trakId: self, stage, iteration }, at: event.data.notBefore }];
       }
       return [command(self, { type: 'RequestAgentRun', data: { runId: runIdFor(trak, stage, iteration) } })];
     }
@@ -79,7 +79,8 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
             title: child.title,
             description: child.description,
             flow,
-            subtaskFlows: trak.subtaskFlows,
+            // A Subtrak flow may itself split work using the parent's flow.
+            subtaskFlows: { ...trak.subtaskFlows, [trak.flow.name]: trak.flow },
             baseBranch: trak.branch,
             branch: `${trak.branch}-${child.trakId.slice(trak.trakId.length + 1)}`,
             autoMode: trak.autoMode,
@@ -122,6 +123,7 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
 
     case 'TrakCancelled':
       return [
+        ...toParent(state, (parentId) => command(parentId, { type: 'RecordSubtrakFailed', data: { subtrakId: self, reason: `cancelled: ${event.data.reason}` } })),
         ...(event.data.activeJobId === undefined ? [] : [{ kind: 'cancel-job' as const, jobId: event.data.activeJobId, reason: 'cancelled' }]),
         ...trak.subtraks
           .filter((s) => s.status !== 'completed')

@@ -4,6 +4,7 @@ import type { KnownTrakState, StagePass, SubtrakRecord, TrakRecord, TrakState } 
 import { currentPass } from './trak.state.js';
 import type { Resource, TriggerKind } from './trak.values.js';
 import { NO_USAGE, addUsage } from './trak.values.js';
+import { subtrakFailureDetail } from './trak.rules.js';
 
 /** Triggers that continue the same pass of a stage (its counters carry over). */
 const CONTINUING: readonly TriggerKind[] = ['answers', 'gate_failure', 'malformed_output', 'agent_failure', 'interrupted'];
@@ -247,11 +248,11 @@ function subtrakSettled(state: KnownTrakState, subtrakId: string, outcome: Pick<
     s.trakId === subtrakId ? { trakId: s.trakId, title: s.title, dependsOn: s.dependsOn, ...outcome } : s,
   );
   const trak = { ...state.trak, subtraks };
-  const stillFailing = subtraks.some((s) => s.status === 'failed');
-  if (state.status === 'Blocked' && state.reason === 'SubtrakFailed' && !stillFailing && state.current !== undefined) {
-    return { status: 'WaitingOnChildren', trak, current: state.current };
-  }
-  return withTrak(state, trak);
+  if (state.status !== 'Blocked' || state.reason !== 'SubtrakFailed') return withTrak(state, trak);
+  const failing = subtraks.find((s) => s.status === 'failed');
+  if (failing === undefined) return state.current === undefined ? withTrak(state, trak) : { status: 'WaitingOnChildren', trak, current: state.current };
+  // Keep blaming a Subtrak that is still failing, so the hint to retry it stays true.
+  return { ...state, trak, subtrakId: failing.trakId, detail: subtrakFailureDetail(failing, failing.failure ?? 'failed') };
 }
 
 function mergeResources(existing: readonly Resource[], added: readonly Resource[]): readonly Resource[] {

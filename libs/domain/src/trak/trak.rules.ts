@@ -188,3 +188,7 @@ export function requireCurrent(state: KnownTrakState, action: string): StagePass
   }
   return current;
 }
+
+export function subtrakFailureDetail(subtrak: { trakId: string; title: string }, reason: string): string {
+  return `Subtrak "${subtrak.title}" (${subtrak.trakId}) failed: ${reason}`;
+}

@@ -101,10 +101,12 @@ function activityLogOf(output: AgentOutput): { activityLog?: string } {
   return 'activityLog' in output && output.activityLog !== undefined ? { activityLog: output.activityLog } : {};
 }
 
-/** Subtraks need at least one entry, dependency indices that exist, and no cycles (a cycle would wait forever). */
+/** Subtraks need at least one entry, a title and instructions each, dependency indices that exist, and no cycles (a cycle would wait for ever). */
 export function subtrakProblem(subtraks: readonly ProposedSubtrak[]): string | undefined {
   if (subtraks.length === 0) return 'subtasks output must propose at least one subtask';
   for (const [i, s] of subtraks.entries()) {
+    if (s.title.trim() === '') return `subtasks[${i}].title must not be blank`;
+    if (s.detailedInstructions.trim() === '') return `subtasks[${i}].detailed_instructions must not be blank`;
     for (const d of s.dependsOn) {
       if (!Number.isInteger(d) || d < 0 || d >= subtraks.length) return `subtasks[${i}].depends_on refers to ${d}, which is not a subtask index (0–${subtraks.length - 1})`;
       if (d === i) return `subtasks[${i}] depends on itself`;

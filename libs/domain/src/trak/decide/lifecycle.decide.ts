@@ -11,7 +11,7 @@ import type {
 import type { TrakEvent } from '../trak.events.js';
 import type { KnownTrakState } from '../trak.state.js';
 import { TERMINAL_STATUSES, currentPass } from '../trak.state.js';
-import { moveOnFrom, queueStage, recoveryStage, requireStatus } from '../trak.rules.js';
+import { moveOnFrom, subtrakFailureDetail, queueStage, recoveryStage, requireStatus } from '../trak.rules.js';
 import { requireText } from './review.decide.js';
 
 export function interrupt(command: Interrupt, state: KnownTrakState): TrakEvent[] {
@@ -50,7 +50,8 @@ export function archive(command: Archive, state: KnownTrakState): TrakEvent[] {
 
 export function recordSubtrakCompleted(command: RecordSubtrakCompleted, state: KnownTrakState): TrakEvent[] {
   const subtrak = knownSubtrak(state, command.data.subtrakId);
-  if (subtrak.status === 'completed') return [];
+  // A finished or cancelled parent has nothing left to wait for.
+  if (subtrak.status === 'completed' || TERMINAL_STATUSES.includes(state.status)) return [];
   const now = command.metadata.now;
   const events: TrakEvent[] = [{ type: 'SubtrakCompleted', data: { subtrakId: subtrak.trakId, at: now } }];
   const remaining = state.trak.subtraks.filter((s) => s.trakId !== subtrak.trakId && s.status !== 'completed');
@@ -63,7 +64,7 @@ export function recordSubtrakCompleted(command: RecordSubtrakCompleted, state: K
 /** A failed Subtrak blocks its parent with the Subtrak named, instead of leaving it waiting for ever. */
 export function recordSubtrakFailed(command: RecordSubtrakFailed, state: KnownTrakState): TrakEvent[] {
   const subtrak = knownSubtrak(state, command.data.subtrakId);
-  if (subtrak.status === 'failed') return [];
+  if (subtrak.status === 'failed' || TERMINAL_STATUSES.includes(state.status)) return [];
   const now = command.metadata.now;
   const { reason } = command.data;
   const events: TrakEvent[] = [{ type: 'SubtrakFailed', data: { subtrakId: subtrak.trakId, reason, at: now } }];
@@ -75,7 +76,7 @@ export function recordSubtrakFailed(command: RecordSubtrakFailed, state: KnownTr
       data: {
         stage: state.current.stage,
         reason: 'SubtrakFailed',
-        detail: `Subtrak "${subtrak.title}" (${subtrak.trakId}) failed: ${reason}`,
+        detail: subtrakFailureDetail(subtrak, reason),
         subtrakId: subtrak.trakId,
         at: now,
       },
@@ -113,6 +114,12 @@ export function recordIntegrationResult(command: RecordIntegrationResult, state:
     throw illegalTransition(`Cannot record integration ${jobId} of Trak ${state.trak.trakId}: its current integration is ${integrating.jobId}`, { jobId });
   }
   const now = command.metadata.now;
+  if ((result.kind === 'merged' && integrating.mode !== 'merge') || (result.kind === 'pr_opened' && integrating.mode !== 'pr')) {
+    throw validationError(`Integration ${jobId} of Trak ${state.trak.trakId} was a ${integrating.mode} job and cannot report "${result.kind}"`, {
+      jobId,
+      mode: integrating.mode,
+    });
+  }
   switch (result.kind) {
     case 'merged':
       return [{ type: 'IntegrationSucceeded', data: { jobId, at: now, ...(result.mergeCommit !== undefined && { mergeCommit: result.mergeCommit }) } }];
