@@ -1,28 +1,14 @@
 import type { Command } from '../shared/message.js';
-import type { FlowDefinition } from '../workflow/workflow.types.js';
-import type { AgentFailureReason, AgentOutput, IntegrationMode, ParentLink, Usage } from './trak.values.js';
+import type { AgentFailureReason, AgentOutput, IntegrationMode, TrakFacts, Usage } from './trak.values.js';
 
 // ---- Creation and dependencies
 
 export type CreateTrak = Command<
   'CreateTrak',
-  {
-    readonly trakId: string;
-    readonly projectId: string;
-    readonly title: string;
-    readonly description: string;
-    /** The resolved flow and every flow its Subtraks may run. */
-    readonly flow: FlowDefinition;
-    readonly subtaskFlows: Readonly<Record<string, FlowDefinition>>;
-    readonly baseBranch: string;
-    readonly baseCommit?: string;
-    readonly branch: string;
-    readonly autoMode?: boolean;
-    readonly autoPr?: boolean;
-    readonly parent?: ParentLink;
-    readonly dependsOn?: readonly string[];
-    readonly initialArtifacts?: Readonly<Record<string, string>>;
-  }
+  Omit<TrakFacts, 'autoMode' | 'autoPr' | 'dependsOn'> &
+    Partial<Pick<TrakFacts, 'autoMode' | 'autoPr' | 'dependsOn'>> & {
+      readonly initialArtifacts?: Readonly<Record<string, string>>;
+    }
 >;
 
 export type RecordDependencyCompleted = Command<'RecordDependencyCompleted', { readonly dependencyId: string }>;

@@ -1,12 +1,11 @@
 import type { Event } from '../shared/message.js';
-import type { FlowDefinition } from '../workflow/workflow.types.js';
 import type {
   AgentFailureReason,
+  TrakFacts,
   AgentOutput,
   AnsweredQuestion,
   BlockReason,
   IntegrationMode,
-  ParentLink,
   ProposedSubtrak,
   Question,
   Resource,
@@ -26,21 +25,8 @@ interface StageRef {
 
 export type TrakCreated = Event<
   'TrakCreated',
-  At & {
-    readonly trakId: string;
-    readonly projectId: string;
-    readonly title: string;
-    readonly description: string;
-    readonly flow: FlowDefinition;
-    readonly subtaskFlows: Readonly<Record<string, FlowDefinition>>;
-    readonly baseBranch: string;
-    readonly baseCommit?: string;
-    readonly branch: string;
-    readonly autoMode: boolean;
-    readonly autoPr: boolean;
-    readonly parent?: ParentLink;
-    /** Trak ids (siblings) that must be integrated before this one starts. */
-    readonly dependsOn: readonly string[];
+  At &
+    TrakFacts & {
     /** Artifacts the Trak starts with, e.g. a Subtrak's own instructions. */
     readonly initialArtifacts: Readonly<Record<string, string>>;
   }

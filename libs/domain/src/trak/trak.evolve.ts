@@ -186,22 +186,13 @@ export function evolve(state: TrakState, event: TrakEvent): TrakState {
 }
 
 function created(data: Extract<TrakEvent, { type: 'TrakCreated' }>['data']): TrakState {
+  const { at, initialArtifacts, ...facts } = data;
   const artifacts = Object.fromEntries(
-    Object.entries(data.initialArtifacts).map(([name, content]) => [name, { name, content, stage: '', iteration: 0, at: data.at }]),
+    Object.entries(initialArtifacts).map(([name, content]) => [name, { name, content, stage: '', iteration: 0, at }]),
   );
   const trak: TrakRecord = {
-    trakId: data.trakId,
-    projectId: data.projectId,
-    title: data.title,
-    description: data.description,
-    flow: data.flow,
-    subtaskFlows: data.subtaskFlows,
-    baseBranch: data.baseBranch,
-    branch: data.branch,
-    autoMode: data.autoMode,
-    autoPr: data.autoPr,
-    dependsOn: data.dependsOn,
-    createdAt: data.at,
+    ...facts,
+    createdAt: at,
     artifacts,
     resources: [],
     activityLogs: {},
@@ -210,8 +201,6 @@ function created(data: Extract<TrakEvent, { type: 'TrakCreated' }>['data']): Tra
     usage: NO_USAGE,
     subtraks: [],
     integrations: 0,
-    ...(data.baseCommit !== undefined && { baseCommit: data.baseCommit }),
-    ...(data.parent !== undefined && { parent: data.parent }),
   };
   return { status: 'WaitingOnDependencies', trak, waitingFor: data.dependsOn };
 }

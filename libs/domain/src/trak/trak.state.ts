@@ -1,12 +1,11 @@
-import type { FlowDefinition } from '../workflow/workflow.types.js';
 import type {
   ArtifactRecord,
   BlockReason,
   IntegrationMode,
-  ParentLink,
   ProposedSubtrak,
   Question,
   Resource,
+  TrakFacts,
   Trigger,
   Usage,
 } from './trak.values.js';
@@ -26,21 +25,8 @@ export interface SubtrakRecord {
   readonly failure?: string;
 }
 
-/** Facts about a Trak that hold whatever its status. */
-export interface TrakRecord {
-  readonly trakId: string;
-  readonly projectId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly flow: FlowDefinition;
-  readonly subtaskFlows: Readonly<Record<string, FlowDefinition>>;
-  readonly baseBranch: string;
-  readonly baseCommit?: string;
-  readonly branch: string;
-  readonly autoMode: boolean;
-  readonly autoPr: boolean;
-  readonly parent?: ParentLink;
-  readonly dependsOn: readonly string[];
+/** Facts about a Trak that hold whatever its status: those it was created with, and what it has accumulated. */
+export interface TrakRecord extends TrakFacts {
   readonly createdAt: string;
   readonly artifacts: Readonly<Record<string, ArtifactRecord>>;
   readonly resources: readonly Resource[];

@@ -115,6 +115,25 @@ export interface SiblingSummary {
   readonly dependsOn: readonly string[];
 }
 
+/** What a Trak is created with; `TrakCreated` records it, so a replay never reads today's yaml. */
+export interface TrakFacts {
+  readonly trakId: string;
+  readonly projectId: string;
+  readonly title: string;
+  readonly description: string;
+  /** The resolved flow, and every flow its Subtraks may run. */
+  readonly flow: FlowDefinition;
+  readonly subtaskFlows: Readonly<Record<string, FlowDefinition>>;
+  readonly baseBranch: string;
+  readonly baseCommit?: string;
+  readonly branch: string;
+  readonly autoMode: boolean;
+  readonly autoPr: boolean;
+  readonly parent?: ParentLink;
+  /** Trak ids (siblings) that must be integrated before this one starts. */
+  readonly dependsOn: readonly string[];
+}
+
 /** The flows a Trak may need: its own, and those its Subtraks run (recorded at creation). */
 export interface FlowBundle {
   readonly flow: FlowDefinition;
