@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { hostname } from 'node:os';
+import { loadRunnerConfig, runnerNameFromHostname } from '../src/index.js';
+
+describe('runner config', () => {
+  it('defaults to 127.0.0.1:4103, 2 slots and a name derived from the host name', () => {
+    expect(loadRunnerConfig({})).toEqual({ port: 4103, host: '127.0.0.1', name: runnerNameFromHostname(hostname()), slots: 2 });
+  });
+
+  it('reads ORK_RUNNER_NAME and ORK_RUNNER_SLOTS', () => {
+    expect(loadRunnerConfig({ ORK_RUNNER_NAME: 'build-box-3', ORK_RUNNER_SLOTS: '8' })).toMatchObject({ name: 'build-box-3', slots: 8 });
+  });
+
+  it('refuses zero slots and a name that would break a NATS subject, naming both', () => {
+    expect(() => loadRunnerConfig({ ORK_RUNNER_SLOTS: '0', ORK_RUNNER_NAME: 'box.3' })).toThrow(
+      [
+        'Invalid configuration (2 problems):',
+        '  ORK_RUNNER_NAME: expected 1 to 64 letters, digits, "-" or "_", starting with a letter or digit, got "box.3"',
+        '  ORK_RUNNER_SLOTS: expected an integer >= 1, got "0"',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('runnerNameFromHostname', () => {
+  it.each([
+    ['build-box-3', 'build-box-3'],
+    ['Build-Box.example.com', 'build-box'],
+    ['ci_runner#7', 'ci_runner-7'],
+    ['-weird', 'weird'],
+    ['', 'runner'],
+  ])('turns %j into %j', (host, name) => {
+    expect(runnerNameFromHostname(host)).toBe(name);
+  });
+
+  it('keeps at most 64 characters', () => {
+    expect(runnerNameFromHostname('a'.repeat(100))).toHaveLength(64);
+  });
+});

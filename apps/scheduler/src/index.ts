@@ -1,0 +1,5 @@
+export { SchedulerModule } from './app.module.js';
+export { createApp } from './create-app.js';
+export type { CreateSchedulerOptions } from './create-app.js';
+export { SCHEDULER_CONFIG, SCHEDULER_SERVICE, schedulerConfigSchema, loadSchedulerConfig } from './scheduler.config.js';
+export type { SchedulerConfig } from './scheduler.config.js';

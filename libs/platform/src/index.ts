@@ -1,0 +1,24 @@
+export { loadConfig, CONFIG_FILE_ENV } from './config/load-config.js';
+export type { LoadConfigOptions } from './config/load-config.js';
+export { parseConfig } from './config/parse-config.js';
+export type { Config, Env, ParseConfigInput } from './config/parse-config.js';
+export type { ConfigFile } from './config/config-file.js';
+export { ConfigError, CONFIG_INVALID, formatConfigIssue } from './config/config.error.js';
+export type { ConfigIssue } from './config/config.error.js';
+export { integerSetting, portSetting, hostSetting } from './config/setting.schemas.js';
+export type { IntegerBounds } from './config/setting.schemas.js';
+export { deepFreeze } from './config/deep-freeze.js';
+export type { DeepReadonly } from './config/deep-freeze.js';
+
+export { HealthModule } from './health/health.module.js';
+export { ReadinessChecks } from './health/readiness-checks.service.js';
+export { HEALTH_OPTIONS, DEFAULT_READINESS_TIMEOUT_MS } from './health/health.options.js';
+export type { HealthOptions, ReadinessCheck } from './health/health.options.js';
+export type { LivenessReport } from './health/health.controller.js';
+export type { ReadinessReport } from './health/run-readiness-checks.js';
+
+export { bootstrapApp } from './bootstrap/bootstrap-app.js';
+export type { BootstrapOptions } from './bootstrap/bootstrap-app.js';
+export { runMain, describeStartupFailure } from './bootstrap/run-main.js';
+export { JsonLogger } from './bootstrap/json-logger.js';
+export type { LogLevel, WriteLine } from './bootstrap/json-logger.js';
