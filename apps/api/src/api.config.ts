@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const API_SERVICE = 'api';
 
-/** The api's settings, each from its env var or the yaml file named by `ORK_CONFIG_FILE`. */
+/** The api's settings, each from its env var or the yaml file named by `ORK_API_CONFIG_FILE`. */
 export const apiConfigSchema = z.strictObject({
   port: portSetting().default(4101).meta({ env: 'ORK_API_PORT' }),
   host: hostSetting().default('127.0.0.1').meta({ env: 'ORK_API_HOST' }),

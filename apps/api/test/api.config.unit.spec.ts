@@ -16,7 +16,7 @@ describe('api config', () => {
     expect(() => loadApiConfig({ ORK_API_PORT: 'abc', ORK_API_PROT: '1' })).toThrow(
       [
         'Invalid configuration (2 problems):',
-        '  ORK_API_PROT: is not a known setting (known: ORK_API_HOST, ORK_API_PORT)',
+        '  ORK_API_PROT: is not a known setting (known: ORK_API_CONFIG_FILE, ORK_API_HOST, ORK_API_PORT)',
         '  ORK_API_PORT: expected an integer between 0 and 65535, got "abc"',
       ].join('\n'),
     );

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const GATEWAY_SERVICE = 'gateway';
 
-/** The gateway's settings, each from its env var or the yaml file named by `ORK_CONFIG_FILE`. */
+/** The gateway's settings, each from its env var or the yaml file named by `ORK_GATEWAY_CONFIG_FILE`. */
 export const gatewayConfigSchema = z.strictObject({
   port: portSetting().default(4100).meta({ env: 'ORK_GATEWAY_PORT' }),
   host: hostSetting().default('127.0.0.1').meta({ env: 'ORK_GATEWAY_HOST' }),

@@ -16,7 +16,7 @@ describe('gateway config', () => {
     expect(() => loadGatewayConfig({ ORK_GATEWAY_PORT: 'abc', ORK_GATEWAY_PROT: '1' })).toThrow(
       [
         'Invalid configuration (2 problems):',
-        '  ORK_GATEWAY_PROT: is not a known setting (known: ORK_GATEWAY_HOST, ORK_GATEWAY_PORT)',
+        '  ORK_GATEWAY_PROT: is not a known setting (known: ORK_GATEWAY_CONFIG_FILE, ORK_GATEWAY_HOST, ORK_GATEWAY_PORT)',
         '  ORK_GATEWAY_PORT: expected an integer between 0 and 65535, got "abc"',
       ].join('\n'),
     );

@@ -6,7 +6,7 @@ import { runnerNameFromHostname, runnerNameSetting } from './runner-name.js';
 
 export const RUNNER_SERVICE = 'runner';
 
-/** The runner's settings, each from its env var or the yaml file named by `ORK_CONFIG_FILE`. */
+/** The runner's settings, each from its env var or the yaml file named by `ORK_RUNNER_CONFIG_FILE`. */
 export const runnerConfigSchema = z.strictObject({
   port: portSetting().default(4103).meta({ env: 'ORK_RUNNER_PORT' }),
   host: hostSetting().default('127.0.0.1').meta({ env: 'ORK_RUNNER_HOST' }),

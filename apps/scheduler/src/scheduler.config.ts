@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const SCHEDULER_SERVICE = 'scheduler';
 
-/** The scheduler's settings, each from its env var or the yaml file named by `ORK_CONFIG_FILE`. */
+/** The scheduler's settings, each from its env var or the yaml file named by `ORK_SCHEDULER_CONFIG_FILE`. */
 export const schedulerConfigSchema = z.strictObject({
   port: portSetting().default(4102).meta({ env: 'ORK_SCHEDULER_PORT' }),
   host: hostSetting().default('127.0.0.1').meta({ env: 'ORK_SCHEDULER_HOST' }),

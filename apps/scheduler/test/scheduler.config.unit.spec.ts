@@ -16,7 +16,7 @@ describe('scheduler config', () => {
     expect(() => loadSchedulerConfig({ ORK_SCHEDULER_PORT: 'abc', ORK_SCHEDULER_PROT: '1' })).toThrow(
       [
         'Invalid configuration (2 problems):',
-        '  ORK_SCHEDULER_PROT: is not a known setting (known: ORK_SCHEDULER_HOST, ORK_SCHEDULER_PORT)',
+        '  ORK_SCHEDULER_PROT: is not a known setting (known: ORK_SCHEDULER_CONFIG_FILE, ORK_SCHEDULER_HOST, ORK_SCHEDULER_PORT)',
         '  ORK_SCHEDULER_PORT: expected an integer between 0 and 65535, got "abc"',
       ].join('\n'),
     );

@@ -1,4 +1,5 @@
-export { loadConfig, CONFIG_FILE_ENV } from './config/load-config.js';
+export { loadConfig } from './config/load-config.js';
+export { CONFIG_FILE_ENV, configFileEnv } from './config/config-file-env.js';
 export type { LoadConfigOptions } from './config/load-config.js';
 export { parseConfig } from './config/parse-config.js';
 export type { Config, Env, ParseConfigInput } from './config/parse-config.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,5 +41,26 @@ describe('loadConfig (files)', () => {
 
   it('uses defaults when no file is named', () => {
     expect(loadConfig(schema, { env: {} })).toEqual({ port: 4101 });
+  });
+});
+
+describe('apps sharing one environment', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ork-config-'));
+  const apiFile = path.join(dir, 'api.yaml');
+  const runnerFile = path.join(dir, 'runner.yaml');
+  writeFileSync(apiFile, 'port: 5101\n');
+  writeFileSync(runnerFile, 'slots: 4\n');
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  const env = { ORK_API_CONFIG_FILE: apiFile, ORK_RUNNER_CONFIG_FILE: runnerFile };
+  const apiSchema = z.strictObject({ port: portSetting().default(4101).meta({ env: 'ORK_API_PORT' }) });
+
+  it('each read the file named by their own ORK_<APP>_CONFIG_FILE, so one app never sees another app\'s keys', () => {
+    expect(loadConfig(apiSchema, { env, envPrefix: 'ORK_API_' })).toEqual({ port: 5101 });
+  });
+
+  it('name the app\'s own variable when its file is missing', () => {
+    expect(() => loadConfig(apiSchema, { env: { ORK_API_CONFIG_FILE: path.join(dir, 'nope.yaml') }, envPrefix: 'ORK_API_' })).toThrow(
+      `ORK_API_CONFIG_FILE: ${path.join(dir, 'nope.yaml')} does not exist`,
+    );
   });
 });

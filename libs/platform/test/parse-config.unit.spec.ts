@@ -70,7 +70,7 @@ describe('parseConfig', () => {
 
     it('refuses an unknown env var under the app prefix (a typo)', () => {
       expect(problems({ ORK_API_PROT: '5000', ORK_RUNNER_SLOTS: '3' }, undefined, 'ORK_API_')).toEqual([
-        'ORK_API_PROT: is not a known setting (known: ORK_API_HOST, ORK_API_PORT, ORK_API_SLOTS)',
+        'ORK_API_PROT: is not a known setting (known: ORK_API_CONFIG_FILE, ORK_API_HOST, ORK_API_PORT, ORK_API_SLOTS)',
       ]);
     });
 

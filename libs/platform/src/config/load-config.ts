@@ -3,15 +3,13 @@ import type { z } from 'zod';
 import type { ConfigFile } from './config-file.js';
 import { ConfigError } from './config.error.js';
 import { parseConfig } from './parse-config.js';
+import { configFileEnv } from './config-file-env.js';
 import type { Config, Env } from './parse-config.js';
-
-/** Env var naming the optional yaml config file. */
-export const CONFIG_FILE_ENV = 'ORK_CONFIG_FILE';
 
 export interface LoadConfigOptions {
   /** The environment to read. Apps pass `process.env` once, in `main.ts`; tests pass their own. */
   readonly env?: Env;
-  /** Path of a yaml file of settings; defaults to `env.ORK_CONFIG_FILE`. No file: defaults and env only. */
+  /** Path of a yaml file of settings; defaults to the env var `configFileEnv(envPrefix)` names. No file: defaults and env only. */
   readonly file?: string | undefined;
   /** e.g. `ORK_API_`: unknown env vars with this prefix are errors, like unknown keys in the file. */
   readonly envPrefix?: string | undefined;
@@ -24,8 +22,9 @@ export interface LoadConfigOptions {
 export function loadConfig<S extends z.ZodObject>(schema: S, options: LoadConfigOptions = {}): Config<S> {
   const env = options.env ?? process.env;
   const named = options.file !== undefined;
-  const path = options.file ?? (env[CONFIG_FILE_ENV] || undefined);
-  const file = path === undefined ? undefined : readConfigFile(path, named ? undefined : CONFIG_FILE_ENV);
+  const fileEnv = configFileEnv(options.envPrefix);
+  const path = options.file ?? (env[fileEnv] || undefined);
+  const file = path === undefined ? undefined : readConfigFile(path, named ? undefined : fileEnv);
   return parseConfig(schema, { env, file, envPrefix: options.envPrefix });
 }
 

@@ -3,6 +3,7 @@ import { parseConfigFile, formatPath } from './config-file.js';
 import type { ConfigFile, ParsedConfigFile } from './config-file.js';
 import { ConfigError } from './config.error.js';
 import type { ConfigIssue } from './config.error.js';
+import { configFileEnv } from './config-file-env.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { DeepReadonly } from './deep-freeze.js';
 
@@ -67,7 +68,7 @@ function envNamesOf(schema: z.ZodObject): Map<string, string> {
 
 function unknownEnvVars(env: Env, envNames: ReadonlyMap<string, string>, prefix: string | undefined): ConfigIssue[] {
   if (prefix === undefined || prefix === '') return [];
-  const known = new Set(envNames.values());
+  const known = new Set([...envNames.values(), configFileEnv(prefix)]);
   const knownList = [...known].sort().join(', ');
   return Object.keys(env)
     .filter((name) => name.startsWith(prefix) && !known.has(name) && env[name] !== undefined && env[name] !== '')
