@@ -1,39 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { describeServiceShell } from '@orkestra/testing';
 import { API_CONFIG, createApp, loadApiConfig } from '../src/index.js';
-import type { ApiConfig } from '../src/index.js';
 
-describe('api app', () => {
-  let app: INestApplication;
-  let config: ApiConfig;
-  let url: string;
-
-  beforeAll(async () => {
-    config = loadApiConfig({ ORK_API_PORT: '0' });
-    app = await createApp(config, { logger: false });
-    url = await app.getUrl();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
-  it('answers /health with its service name', async () => {
-    const response = await fetch(`${url}/health`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', service: 'api', uptimeSeconds: expect.any(Number) });
-  });
-
-  it('answers /ready with 200 (no dependencies yet)', async () => {
-    const response = await fetch(`${url}/ready`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: {} });
-  });
-
-  it('provides its frozen config under API_CONFIG', () => {
-    expect(app.get(API_CONFIG)).toBe(config);
-    expect(Object.isFrozen(config)).toBe(true);
-  });
+describeServiceShell('api', async () => {
+  const config = loadApiConfig({ ORK_API_PORT: '0' });
+  return { config, configToken: API_CONFIG, app: await createApp(config, { logger: false }) };
 });

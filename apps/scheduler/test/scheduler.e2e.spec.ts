@@ -1,39 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { describeServiceShell } from '@orkestra/testing';
 import { SCHEDULER_CONFIG, createApp, loadSchedulerConfig } from '../src/index.js';
-import type { SchedulerConfig } from '../src/index.js';
 
-describe('scheduler app', () => {
-  let app: INestApplication;
-  let config: SchedulerConfig;
-  let url: string;
-
-  beforeAll(async () => {
-    config = loadSchedulerConfig({ ORK_SCHEDULER_PORT: '0' });
-    app = await createApp(config, { logger: false });
-    url = await app.getUrl();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
-  it('answers /health with its service name', async () => {
-    const response = await fetch(`${url}/health`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', service: 'scheduler', uptimeSeconds: expect.any(Number) });
-  });
-
-  it('answers /ready with 200 (no dependencies yet)', async () => {
-    const response = await fetch(`${url}/ready`);
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: {} });
-  });
-
-  it('provides its frozen config under SCHEDULER_CONFIG', () => {
-    expect(app.get(SCHEDULER_CONFIG)).toBe(config);
-    expect(Object.isFrozen(config)).toBe(true);
-  });
+describeServiceShell('scheduler', async () => {
+  const config = loadSchedulerConfig({ ORK_SCHEDULER_PORT: '0' });
+  return { config, configToken: SCHEDULER_CONFIG, app: await createApp(config, { logger: false }) };
 });
