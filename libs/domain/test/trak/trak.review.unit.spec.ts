@@ -236,5 +236,6 @@ describe('a cancelled Trak', () => {
     const events = historyOf(planWaiting(), cmd('Cancel', { reason: 'not needed' }));
     spec(events).when(cmd('Approve', {})).thenThrows('TRAK.ILLEGAL_TRANSITION', /it is Cancelled/);
     spec(events).when(cmd('Retry', { message: 'x' })).thenThrows('TRAK.ILLEGAL_TRANSITION');
+    spec(events).when(cmd('SetAutoMode', { enabled: true })).thenThrows('TRAK.ILLEGAL_TRANSITION', /Cannot change auto mode of Trak .*: it is Cancelled/);
   });
 });

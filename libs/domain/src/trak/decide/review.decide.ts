@@ -2,7 +2,7 @@ import { illegalTransition, validationError } from '../../shared/domain-error.js
 import type { Approve, Finish, Reject, Restart, Retry, SendToStage, SetAutoMode, Skip } from '../trak.commands.js';
 import type { TrakEvent } from '../trak.events.js';
 import type { KnownTrakState } from '../trak.state.js';
-import { BYPASSABLE_STATUSES, currentPass } from '../trak.state.js';
+import { BYPASSABLE_STATUSES, TERMINAL_STATUSES, currentPass } from '../trak.state.js';
 import { advance, earlierStages, moveOnFrom, queueStage, requireCurrent, requireStatus, stageIndex } from '../trak.rules.js';
 import { autoAnswer } from './questions.decide.js';
 
@@ -102,7 +102,9 @@ export function finish(command: Finish, state: KnownTrakState): TrakEvent[] {
 
 /** Turning auto mode on also settles whatever the Trak is waiting for right now. */
 export function setAutoMode(command: SetAutoMode, state: KnownTrakState): TrakEvent[] {
-  requireStatus(state, live, 'change auto mode of');
+  if (TERMINAL_STATUSES.includes(state.status)) {
+    throw illegalTransition(`Cannot change auto mode of Trak ${state.trak.trakId}: it is ${state.status}`, { status: state.status });
+  }
   const { enabled } = command.data;
   if (state.trak.autoMode === enabled) return [];
   const now = command.metadata.now;
@@ -132,22 +134,6 @@ export function setAutoMode(command: SetAutoMode, state: KnownTrakState): TrakEv
   }
 }
 
-const live = [
-  'WaitingOnDependencies',
-  'Queued',
-  'AgentRunning',
-  'AwaitingGate',
-  'GateRunning',
-  'AwaitingApproval',
-  'AwaitingAnswers',
-  'AwaitingRejectionConfirmation',
-  'Interrupted',
-  'WaitingOnChildren',
-  'Done',
-  'Integrating',
-  'Failed',
-  'Blocked',
-] as const;
 
 function bypassable(state: KnownTrakState, action: string) {
   requireStatus(state, BYPASSABLE_STATUSES, action, state.status === 'AgentRunning' || state.status === 'GateRunning' ? 'interrupt it first' : undefined);
