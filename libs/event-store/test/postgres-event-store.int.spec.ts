@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeEventStoreBehaviour, testDatabase } from '@orkestra/testing';
+import type { TestDatabase } from '@orkestra/testing';
+import pg from 'pg';
+import { PostgresEventStore, migrate } from '../src/index.js';
+
+let database: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  await migrate(database.url);
+  pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  store = new PostgresEventStore(pool);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+describeEventStoreBehaviour('the Postgres event store', () => store);
+
+const event = (type: string) => ({ id: globalThis.crypto.randomUUID(), type, data: { type } });
+
+describe('the Postgres event store with a transaction that commits late', () => {
+  it('never lets a reader skip it: events committed after it wait until it commits, then come in order', async () => {
+    const start = (await store.readAll(undefined, 1_000_000)).position;
+    const late = await pool.connect();
+    try {
+      await late.query('BEGIN');
+      // The late transaction takes its id first, then appends, but has not committed.
+      await new PostgresEventStore(late).append('late-stream', [event('Late')], { expected: 'no_stream' });
+      await store.append('early-stream', [event('Early')], { expected: 'no_stream' });
+
+      const whileOpen = await store.readAll(start, 100);
+      expect(whileOpen.events.map((e) => e.type)).toEqual([]);
+
+      await late.query('COMMIT');
+    } finally {
+      late.release();
+    }
+    const afterCommit = await store.readAll(start, 100);
+    expect(afterCommit.events.map((e) => e.type)).toEqual(['Late', 'Early']);
+  });
+});
+
+describe('migrations', () => {
+  it('run safely from two services starting together, and a second run applies nothing', async () => {
+    const other = await testDatabase();
+    try {
+      const [first, second] = await Promise.all([migrate(other.url), migrate(other.url)]);
+      expect([...first, ...second]).toEqual(['1764000000000_event-log']);
+      expect(await migrate(other.url)).toEqual([]);
+    } finally {
+      await other.drop();
+    }
+  });
+});
