@@ -1,0 +1,71 @@
+// Append throughput of the Postgres event log in batches of 100, beside the raw floor of
+// single-row INSERT commits on the same server, in the same run. Prints medians of several
+// interleaved rounds (the machine is shared and noisy); cleans and vacuums between rounds
+// because autovacuum is off on the local server.
+import os from 'node:os';
+import pg from 'pg';
+import { PostgresEventStore, migrate } from '@orkestra/event-store';
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BATCHES = 200; // × 100 events per round
+const RAW_ROWS = 2_000;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const uuid = () => globalThis.crypto.randomUUID();
+
+async function withDatabase(run) {
+  const name = `ork_bench_${uuid().replaceAll('-', '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await run(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function appendRound(store, pool) {
+  const batches = Array.from({ length: BATCHES }, () =>
+    Array.from({ length: 100 }, (_, i) => ({ id: uuid(), type: 'BenchEvent', data: { i, note: 'x'.repeat(64) } })),
+  );
+  const start = process.hrtime.bigint();
+  for (const batch of batches) await store.append(`bench-${uuid()}`, batch, { expected: 'no_stream' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await pool.query('TRUNCATE messages, streams');
+  await pool.query('VACUUM ANALYZE messages');
+  await pool.query('VACUUM ANALYZE streams');
+  return (BATCHES * 100) / seconds;
+}
+
+async function rawRound(pool) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < RAW_ROWS; i++) await pool.query('INSERT INTO bench_raw (payload) VALUES ($1)', [`row ${i}`]);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await pool.query('TRUNCATE bench_raw');
+  await pool.query('VACUUM ANALYZE bench_raw');
+  return RAW_ROWS / seconds;
+}
+
+await withDatabase(async (url) => {
+  await migrate(url);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query('CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text NOT NULL)');
+  const store = new PostgresEventStore(pool);
+  const append = [];
+  const raw = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    append.push(await appendRound(store, pool));
+    raw.push(await rawRound(pool));
+  }
+  await pool.end();
+  const fmt = (n) => Math.round(n).toLocaleString('en-US');
+  console.log(`append benchmark — ${os.cpus().length} cores, ${ROUNDS} rounds, medians`);
+  console.log(`  event log append, batches of 100 : ${fmt(median(append))} events/s   (goal ≥ 20,000)`);
+  console.log(`  raw floor, single-row INSERT     : ${fmt(median(raw))} rows/s (one commit each)`);
+  console.log(`  commits/s: append ${fmt(median(append) / 100)} (100 events each) vs raw ${fmt(median(raw))} (1 row each)`);
+});
