@@ -2,7 +2,7 @@ import { assertNever } from '../shared/message.js';
 import type { TrakEvent } from '../trak/trak.events.js';
 import { integrationJobId } from '../trak/trak.ids.js';
 import type { KnownTrakState, TrakState } from '../trak/trak.state.js';
-import { addMs } from '../trak/trak.rules.js';
+import { addMs, stageDefinition } from '../trak/trak.rules.js';
 import { agentRunJob, gateRunJob, gateRunIdFor, integrationJob, runIdFor } from './pipeline.jobs.js';
 import type { IgnoreReason, JobResult, PipelineInput, PipelineOutput, Timer } from './pipeline.types.js';
 
@@ -90,7 +90,8 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
               siblings: event.data.subtraks.map((s) => ({ trakId: s.trakId, title: s.title, description: s.description, dependsOn: s.dependsOn })),
             },
             dependsOn: child.dependsOn,
-            initialArtifacts: { [instructionsArtifact(state, event.data.stage)]: child.instructions },
+            // A Subtrak's own instructions, under the name of the breakdown stage's artifact.
+            initialArtifacts: { [stageDefinition(trak, event.data.stage).artifact]: child.instructions },
           },
         });
       });
@@ -212,9 +213,4 @@ function toParent(state: KnownTrakState, make: (parentId: string) => PipelineOut
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/** A Subtrak's own instructions are stored under the name of the breakdown stage's artifact. */
-function instructionsArtifact(state: KnownTrakState, stage: string): string {
-  return state.trak.flow.stages.find((s) => s.name === stage)?.artifact ?? 'instructions';
 }

@@ -1,14 +1,14 @@
 import { agentRunId, gateRunId } from '../trak/trak.ids.js';
 import type { StateOf, TrakRecord } from '../trak/trak.state.js';
-import { earlierStages, stageDefinition } from '../trak/trak.rules.js';
+import { earlierStages, stageDefinition, stageIndex } from '../trak/trak.rules.js';
 import type { IntegrationMode } from '../trak/trak.values.js';
 import type { AgentRunJob, GateRunJob, IntegrationJob, OutputContract, RepoRef } from './pipeline.types.js';
 
 export const runIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
-  agentRunId(trak.trakId, stageIndexOf(trak, stage), iteration);
+  agentRunId(trak.trakId, stageIndex(trak, stage), iteration);
 
 export const gateRunIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
-  gateRunId(trak.trakId, stageIndexOf(trak, stage), iteration);
+  gateRunId(trak.trakId, stageIndex(trak, stage), iteration);
 
 export function agentRunJob(state: StateOf<'AgentRunning'>): AgentRunJob {
   const { trak, current, run } = state;
@@ -90,8 +90,4 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
 
 function repoOf(trak: TrakRecord): RepoRef {
   return { branch: trak.branch, baseBranch: trak.baseBranch, ...(trak.baseCommit !== undefined && { baseCommit: trak.baseCommit }) };
-}
-
-function stageIndexOf(trak: TrakRecord, stage: string): number {
-  return trak.flow.stages.findIndex((s) => s.name === stage);
 }
