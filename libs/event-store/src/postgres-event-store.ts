@@ -80,11 +80,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: { fromPosition?: number } = {}) {
+    const from = options.fromPosition ?? 1;
     const { rows } = await this.pool.query<MessageRow>(
       `SELECT ${COLUMNS} FROM messages WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
-      [streamId, options.fromPosition ?? 1],
+      [streamId, from],
     );
-    return { streamPosition: await this.position(streamId), events: rows.map(toRecorded) };
+    const events = rows.map(toRecorded);
+    // Reading to the stream's end: its last event is its position. Only an empty read past
+    // the start needs to ask the streams table.
+    const last = events[events.length - 1];
+    const streamPosition = last !== undefined ? last.streamPosition : from <= 1 ? 0 : await this.position(streamId);
+    return { streamPosition, events };
   }
 
   async readAll(after: LogPosition | undefined, limit: number): Promise<LogBatch> {

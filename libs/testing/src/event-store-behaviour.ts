@@ -34,6 +34,12 @@ export function describeEventStoreBehaviour(name: string, store: () => EventStor
       expect((await store().readStream(id, { fromPosition: 2 })).events.map((e) => e.type)).toEqual(['B', 'C']);
     });
 
+    it('reports the stream position when reading past its end', async () => {
+      const id = streamId();
+      await store().append(id, [newEvent('A'), newEvent('B')], { expected: 0 });
+      expect(await store().readStream(id, { fromPosition: 5 })).toEqual({ streamPosition: 2, events: [] });
+    });
+
     it('reads an unknown stream as empty at position 0', async () => {
       expect(await store().readStream(streamId())).toEqual({ streamPosition: 0, events: [] });
     });
