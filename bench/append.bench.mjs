@@ -5,29 +5,14 @@
 import os from 'node:os';
 import pg from 'pg';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
+import { testDatabase } from '@orkestra/testing';
 
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCHES = 200; // × 100 events per round
 const RAW_ROWS = 2_000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const uuid = () => globalThis.crypto.randomUUID();
-
-async function withDatabase(run) {
-  const name = `ork_bench_${uuid().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await run(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 async function appendRound(store, pool) {
   const batches = Array.from({ length: BATCHES }, () =>
@@ -51,7 +36,9 @@ async function rawRound(pool) {
   return RAW_ROWS / seconds;
 }
 
-await withDatabase(async (url) => {
+const database = await testDatabase(); // the server from DATABASE_URL, else the local one
+try {
+  const url = database.url;
   await migrate(url);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   await pool.query('CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text NOT NULL)');
@@ -68,4 +55,6 @@ await withDatabase(async (url) => {
   console.log(`  event log append, batches of 100 : ${fmt(median(append))} events/s   (goal ≥ 20,000)`);
   console.log(`  raw floor, single-row INSERT     : ${fmt(median(raw))} rows/s (one commit each)`);
   console.log(`  commits/s: append ${fmt(median(append) / 100)} (100 events each) vs raw ${fmt(median(raw))} (1 row each)`);
-});
+} finally {
+  await database.drop();
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+// Uses Jest's injected globals (describe, it, expect), so this package also loads outside Jest.
 import { ConcurrencyError, DuplicateEventError } from '@orkestra/application';
 import type { EventStore, NewEvent } from '@orkestra/application';
 

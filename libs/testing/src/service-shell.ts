@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// Uses Jest's injected globals (describe, it, expect), so this package also loads outside Jest.
 import type { INestApplication } from '@nestjs/common';
 
 export interface BootedService {
