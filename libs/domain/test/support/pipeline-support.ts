@@ -128,31 +128,31 @@ export function doneTrak(overrides: Partial<TrakCreated['data']> = {}): TrakEven
   let events = answered(runningAtReview(overrides), { type: 'approval', decision: 'approve', content: 'Looks good' });
   events = historyOf(events, cmd('Approve', {}));
   events = ran(events, artifact('Learnings'));
-  events = historyOf(events, cmd('Approve', {}));
+  return expectDone(historyOf(events, cmd('Approve', {})));
+}
+
+/** From `work` queued: the work passes its gate and is approved, then review approves and is approved. */
+function throughWorkAndReview(events: readonly TrakEvent[], summary: string, verdict: string): TrakEvent[] {
+  let next = gateResult(gateRequested(ran(events, artifact(summary))), 0, 'ok');
+  next = historyOf(next, cmd('Approve', {}));
+  next = ran(next, { type: 'approval', decision: 'approve', content: verdict });
+  return historyOf(next, cmd('Approve', {}));
+}
+
+function expectDone(events: TrakEvent[]): TrakEvent[] {
   if (stateOf(events).status !== 'Done') throw new Error(`expected Done, got ${stateOf(events).status}`);
   return events;
 }
 
 /** A default-flow Trak queued at `work` (e.g. after a merge conflict) walked through work, review and compound: Done again. */
 export function fromWorkToDone(events: readonly TrakEvent[]): TrakEvent[] {
-  let next = gateResult(gateRequested(ran(events, artifact('Fixed the conflict'))), 0, 'ok');
-  next = historyOf(next, cmd('Approve', {}));
-  next = ran(next, { type: 'approval', decision: 'approve', content: 'Still good' });
-  next = historyOf(next, cmd('Approve', {}));
-  next = ran(next, artifact('Learnings'));
-  next = historyOf(next, cmd('Approve', {}));
-  if (stateOf(next).status !== 'Done') throw new Error(`expected Done, got ${stateOf(next).status}`);
-  return next;
+  const reviewed = throughWorkAndReview(events, 'Fixed the conflict', 'Still good');
+  return expectDone(historyOf(ran(reviewed, artifact('Learnings')), cmd('Approve', {})));
 }
 
 /** A Subtrak (queued at `work` of the subtask flow) walked to Done with human approvals. */
 export function subtrakDone(child: readonly TrakEvent[]): TrakEvent[] {
-  let events = gateResult(gateRequested(ran(child, artifact('Implemented'))), 0, 'ok');
-  events = historyOf(events, cmd('Approve', {}));
-  events = ran(events, { type: 'approval', decision: 'approve', content: 'Fine' });
-  events = historyOf(events, cmd('Approve', {}));
-  if (stateOf(events).status !== 'Done') throw new Error(`expected Done, got ${stateOf(events).status}`);
-  return events;
+  return expectDone(throughWorkAndReview(child, 'Implemented', 'Fine'));
 }
 
 // ---------------------------------------------------------------------------------------------
