@@ -1,0 +1,66 @@
+import type { BusTopology, KeyValueBucketSpec, StreamSpec } from './bus.port.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Every committed event, published by the outbox relay with msgId = event id. */
+export const EVENTS_STREAM: StreamSpec = {
+  name: 'ORK_EVENTS',
+  subjects: ['ork.evt.>'],
+  retention: 'limits',
+  maxAgeMs: 7 * DAY,
+  // Long enough to cover a relay crash and takeover: a standby republishes from the last
+  // checkpoint and the server drops what the dead relay already published.
+  duplicateWindowMs: 10 * MINUTE,
+};
+
+/** Agent runs, gate runs and integration jobs; one runner takes each. */
+export const JOBS_STREAM: StreamSpec = {
+  name: 'ORK_JOBS',
+  subjects: ['ork.job.>'],
+  retention: 'workqueue',
+  duplicateWindowMs: 10 * MINUTE,
+};
+
+/** Runner → scheduler: started, finished, failed, questions. */
+export const RESULTS_STREAM: StreamSpec = {
+  name: 'ORK_RESULTS',
+  subjects: ['ork.res.>'],
+  retention: 'workqueue',
+  duplicateWindowMs: 10 * MINUTE,
+};
+
+/** Live output lines of agent and gate runs, replayable for late subscribers. */
+export const LOGS_STREAM: StreamSpec = {
+  name: 'ORK_LOGS',
+  subjects: ['ork.log.>'],
+  retention: 'limits',
+  maxAgeMs: 3 * DAY,
+  maxBytes: 1024 * 1024 * 1024,
+  duplicateWindowMs: 2 * MINUTE,
+};
+
+/** Runner id → capabilities, load, last seen. A runner that stops writing expires. */
+export const RUNNERS_BUCKET: KeyValueBucketSpec = { name: 'ork_runners', ttlMs: 30_000 };
+
+/** What every service provisions at boot; each service adds its own consumers. */
+export const ORKESTRA_TOPOLOGY: BusTopology = {
+  streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM],
+  consumers: [],
+  buckets: [RUNNERS_BUCKET],
+};
+
+/** Subject tokens may not hold `.`, `*`, `>` or whitespace; anything else passes through. */
+export const subjectToken = (value: string): string => (value === '' ? '_' : value.replace(/[.*>\s]/g, '_'));
+
+/**
+ * `ork.evt.<projectId>.<streamType>.<streamId>.<EventType>`: a subscriber can filter on a
+ * project, a kind of stream, one stream or one event type. The stream type is the stream id's
+ * prefix before its first `-` (`trak-…` → `trak`).
+ */
+export function eventSubject(event: { readonly streamId: string; readonly type: string; readonly metadata: Readonly<Record<string, unknown>> }): string {
+  const projectId = typeof event.metadata['projectId'] === 'string' ? event.metadata['projectId'] : '_';
+  const dash = event.streamId.indexOf('-');
+  const streamType = dash > 0 ? event.streamId.slice(0, dash) : event.streamId;
+  return ['ork', 'evt', projectId, streamType, event.streamId, event.type].map(subjectToken).join('.');
+}

@@ -1,0 +1,27 @@
+import type { FlowDefinition, TrakCommand, TrakState } from '@orkestra/domain';
+
+export const NOW = '2026-11-24T10:00:00.000Z';
+
+const flow: FlowDefinition = {
+  name: 'default',
+  stages: [{ name: 'work', artifact: 'summary', prompt: 'work.md', agent: { kind: 'claudecode' }, disallowedTools: [], maxAttempts: 3, agentTimeoutSeconds: 600 }],
+  integration: { onFailure: 'work', autoMerge: false },
+};
+
+export function createTrak(trakId: string, projectId = 'project-1'): Extract<TrakCommand, { type: 'CreateTrak' }> {
+  return {
+    type: 'CreateTrak',
+    data: { trakId, projectId, title: 'Add a health endpoint', description: 'Expose /health', flow, subtaskFlows: {}, baseBranch: 'main', branch: `ork/${trakId.slice(0, 8)}` },
+    metadata: { now: NOW, actor: 'alice' },
+  };
+}
+
+export const setAutoMode = (enabled: boolean, actor = 'bob'): Extract<TrakCommand, { type: 'SetAutoMode' }> => ({
+  type: 'SetAutoMode',
+  data: { enabled },
+  metadata: { now: NOW, actor },
+});
+
+export const cancel = (reason: string): Extract<TrakCommand, { type: 'Cancel' }> => ({ type: 'Cancel', data: { reason }, metadata: { now: NOW, actor: 'carol' } });
+
+export const projectOf = (state: TrakState): Record<string, unknown> => (state.status === 'Initial' ? {} : { projectId: state.trak.projectId });
