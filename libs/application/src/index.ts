@@ -5,3 +5,4 @@ export type * from './bus.port.js';
 export * from './bus.topology.js';
 export * from './upcasting.js';
 export * from './command-handler.js';
+export * from './streams.js';

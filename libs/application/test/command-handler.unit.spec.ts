@@ -2,7 +2,9 @@ import { DomainError, trakDecider } from '@orkestra/domain';
 import type { TrakState } from '@orkestra/domain';
 import { ConcurrencyError, InMemoryEventStore, commandHandler } from '../src/index.js';
 import type { EventStore } from '../src/index.js';
-import { cancel, createTrak, projectOf, setAutoMode } from './support/trak-commands.js';
+import { trakCommands } from '@orkestra/testing';
+
+const { cancel, createTrak, projectOf, setAutoMode } = trakCommands;
 
 const newId = (): string => globalThis.crypto.randomUUID();
 const handlerOn = (store: EventStore, maxAttempts?: number) =>

@@ -3,3 +3,4 @@ export { testDatabase, type TestDatabase } from './test-database.js';
 export { testNats, type TestNats } from './test-nats.js';
 export { describeServiceShell, type BootedService } from './service-shell.js';
 export { describeEventStoreBehaviour } from './event-store-behaviour.js';
+export * as trakCommands from './trak-commands.js';
