@@ -21,7 +21,7 @@ export function createConfig({ root }) {
   const apps = readdirSync(appsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
 
   return defineConfig(
-    globalIgnores(['**/dist/', '**/node_modules/', '**/coverage/', '**/.nx/', 'tools/eslint/fixtures/']),
+    globalIgnores(['**/dist/', '**/generated/', '**/node_modules/', '**/coverage/', '**/.nx/', 'tools/eslint/fixtures/']),
     js.configs.recommended,
     tseslint.configs.recommended,
     {
