@@ -32,7 +32,8 @@ const READ_ALL = `
 SELECT ${COLUMNS} FROM messages
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, global_position
+-- Qualified: a bare transaction_id here would sort by the text column of the select list.
+ORDER BY messages.transaction_id, messages.global_position
 LIMIT $3`;
 
 interface MessageRow {

@@ -46,12 +46,34 @@ describe('the Postgres event store with a transaction that commits late', () => 
   });
 });
 
+describe('the Postgres event store reading the whole log', () => {
+  it('orders transactions by number, not as text (transaction 9 comes before transaction 10)', async () => {
+    const other = await testDatabase();
+    const otherPool = new pg.Pool({ connectionString: other.url });
+    try {
+      await migrate(other.url);
+      // Transaction ids written by hand: the server's own are far past 10 by now.
+      for (const [xid, type] of [['10', 'Second'], ['9', 'First']]) {
+        await otherPool.query(
+          `INSERT INTO messages (stream_id, stream_position, message_id, type, data, transaction_id) VALUES ($1, 1, $2, $3, '{}', $4::xid8)`,
+          [`s-${type}`, globalThis.crypto.randomUUID(), type, xid],
+        );
+      }
+      const { events } = await new PostgresEventStore(otherPool).readAll(undefined, 10);
+      expect(events.map((e) => [e.type, e.transactionId])).toEqual([['First', '9'], ['Second', '10']]);
+    } finally {
+      await otherPool.end();
+      await other.drop();
+    }
+  });
+});
+
 describe('migrations', () => {
   it('run safely from two services starting together, and a second run applies nothing', async () => {
     const other = await testDatabase();
     try {
       const [first, second] = await Promise.all([migrate(other.url), migrate(other.url)]);
-      expect([...first, ...second]).toEqual(['1764000000000_event-log']);
+      expect([...first, ...second]).toEqual(['1764000000000_event-log', '1764100000000_checkpoints-and-read-models']);
       expect(await migrate(other.url)).toEqual([]);
     } finally {
       await other.drop();
