@@ -91,7 +91,7 @@ export interface BusMessage {
   nak(delayMs?: number): void;
   /** Still working on it: restart the ack-wait clock. */
   working(): void;
-  /** Give up on it for good (poison message); the reason is kept for operators. */
+  /** Give up on it for good (poison message). NATS 2.11+ keeps the reason in its advisory; older servers drop it, so log it too. */
   term(reason?: string): void;
 }
 

@@ -6,3 +6,6 @@ export * from './bus.topology.js';
 export * from './upcasting.js';
 export * from './command-handler.js';
 export * from './streams.js';
+export * from './bus.errors.js';
+export * from './bus.subjects.js';
+export { InProcessBus, type InProcessBusOptions } from './in-process-bus.js';

@@ -4,3 +4,4 @@ export { LOG_START, readCheckpoint, storeCheckpoint } from './checkpoints.js';
 export { LogNotifications } from './log-notifications.js';
 export type { Projection } from './projections/projection.js';
 export { ProjectionRunner, type ProjectionRunnerOptions, type ProjectionProgress } from './projections/projection-runner.js';
+export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './relay/outbox-relay.js';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { WakeSignal } from './wake-signal.js';
 
 /**
  * Wakes a log reader when an append commits (the `ork_messages` channel, fed by a trigger on
@@ -7,44 +8,28 @@ import pg from 'pg';
  */
 export class LogNotifications {
   private client: pg.Client | undefined;
-  private waiters: (() => void)[] = [];
-  private pending = false;
+  private readonly signal = new WakeSignal();
 
   constructor(private readonly databaseUrl: string) {}
 
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.wake());
+    client.on('notification', () => this.signal.wake());
     // A lost listener connection only costs latency: readers fall back to their poll interval.
-    client.on('error', () => this.wake());
+    client.on('error', () => this.signal.wake());
     await client.connect();
     await client.query('LISTEN ork_messages');
     this.client = client;
   }
 
-  /** Resolves on the next commit of an append (or one since the last wait), or after `timeoutMs`. */
-  wait(timeoutMs: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.push(done);
-    });
+  /** Resolves true on the next commit of an append (or one since the last wait), false after `timeoutMs`. */
+  wait(timeoutMs: number): Promise<boolean> {
+    return this.signal.wait(timeoutMs);
   }
 
-  /** Ends any wait at once (used when stopping). */
+  /** Ends a wait at once (used when stopping). */
   wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    if (waiters.length === 0) this.pending = true;
-    for (const waiter of waiters) waiter();
+    this.signal.wake();
   }
 
   async stop(): Promise<void> {

@@ -4,3 +4,4 @@ export { testNats, type TestNats } from './test-nats.js';
 export { describeServiceShell, type BootedService } from './service-shell.js';
 export { describeEventStoreBehaviour } from './event-store-behaviour.js';
 export * as trakCommands from './trak-commands.js';
+export { describeBusBehaviour } from './bus-behaviour.js';

@@ -10,7 +10,10 @@ export interface TestNats {
   /** Start every stream name and subject with this, e.g. `${prefix}TRAK` and `${prefix}trak.>`. */
   prefix: string;
   connection: NatsConnection;
-  /** Deletes every JetStream stream whose name starts with `prefix`, then closes the connection. */
+  /**
+   * Deletes every JetStream stream whose name starts with `prefix`, and the key-value bucket
+   * streams `KV_<prefix>…`, then closes the connection.
+   */
   cleanup(): Promise<void>;
 }
 
@@ -56,6 +59,6 @@ export async function testNats(): Promise<TestNats> {
 
 async function deleteStreams(jsm: JetStreamManager, prefix: string): Promise<void> {
   const mine: string[] = [];
-  for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) mine.push(name);
+  for await (const name of jsm.streams.names()) if (name.startsWith(prefix) || name.startsWith(`KV_${prefix}`)) mine.push(name);
   await Promise.all(mine.map((name) => jsm.streams.delete(name)));
 }

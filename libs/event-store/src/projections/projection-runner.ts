@@ -3,6 +3,7 @@ import { UpcastingEventStore } from '@orkestra/application';
 import type pg from 'pg';
 import { LOG_START, readCheckpoint, storeCheckpoint } from '../checkpoints.js';
 import { LogNotifications } from '../log-notifications.js';
+import { ReadPacer } from '../wake-signal.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
 import type { Projection } from './projection.js';
 
@@ -75,13 +76,16 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     await this.notifications.start();
     this.loop = (async () => {
+      const pacer = new ReadPacer(this.options.pollMs ?? 1_000);
+      let woken = false;
       while (!this.stopping) {
+        let found = 0;
         try {
-          await this.catchUp();
+          found = Object.values(await this.catchUp()).reduce((n, p) => n + p.events, 0);
         } catch (error) {
           this.options.onError?.(error, 'projections');
         }
-        if (!this.stopping) await this.notifications.wait(this.options.pollMs ?? 1_000);
+        if (!this.stopping) woken = await this.notifications.wait(pacer.next(found, woken));
       }
     })();
   }

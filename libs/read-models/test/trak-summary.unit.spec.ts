@@ -1,0 +1,57 @@
+import { evolve, initialState, trakDecider } from '@orkestra/domain';
+import type { TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
+import { trakCommands } from '@orkestra/testing';
+import { summarize } from '../src/index.js';
+
+const { NOW, createTrak, cancel } = trakCommands;
+
+function stateAfter(...commands: TrakCommand[]): { state: TrakState; events: number } {
+  let state = initialState();
+  let events = 0;
+  for (const command of commands) {
+    const decided: TrakEvent[] = trakDecider.decide(command, state);
+    state = decided.reduce(evolve, state);
+    events += decided.length;
+  }
+  return { state, events };
+}
+
+describe('a Trak summary row', () => {
+  it('is empty before the Trak exists', () => {
+    expect(summarize(initialState(), NOW, 0)).toBeUndefined();
+  });
+
+  it('shows a new Trak queued at its first stage', () => {
+    const { state, events } = stateAfter(createTrak('t-1', 'p-1'));
+    expect(summarize(state, NOW, events)).toEqual({
+      trakId: 't-1',
+      projectId: 'p-1',
+      parentId: null,
+      title: 'Add a health endpoint',
+      flow: 'default',
+      status: 'Queued',
+      stage: 'work',
+      iteration: 1,
+      autoMode: false,
+      branch: 'ork/t-1',
+      baseBranch: 'main',
+      prUrl: null,
+      statusDetail: null,
+      costUsd: 0,
+      createdAt: NOW,
+      updatedAt: NOW,
+      streamPosition: events,
+    });
+  });
+
+  it('says why a cancelled Trak stopped, and has no stage', () => {
+    const { state } = stateAfter(createTrak('t-1'), cancel('superseded by t-2'));
+    expect(summarize(state, NOW, 3)).toMatchObject({ status: 'Cancelled', statusDetail: 'superseded by t-2', stage: null });
+  });
+
+  it('names the Traks a dependent one waits for', () => {
+    const command = createTrak('t-3');
+    const { state } = stateAfter({ ...command, data: { ...command.data, dependsOn: ['t-1', 't-2'] } });
+    expect(summarize(state, NOW, 1)).toMatchObject({ status: 'WaitingOnDependencies', statusDetail: 'waiting for t-1, t-2' });
+  });
+});
