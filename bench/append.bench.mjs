@@ -6,12 +6,12 @@ import os from 'node:os';
 import pg from 'pg';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase } from '@orkestra/testing';
+import { createRawTable, fmt, median, rate, rawInserts } from './support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BATCHES = 200; // × 100 events per round
 const RAW_ROWS = 2_000;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const uuid = () => globalThis.crypto.randomUUID();
 
 async function appendRound(store, pool) {
@@ -27,30 +27,21 @@ async function appendRound(store, pool) {
   return (BATCHES * 100) / seconds;
 }
 
-async function rawRound(pool) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < RAW_ROWS; i++) await pool.query('INSERT INTO bench_raw (payload) VALUES ($1)', [`row ${i}`]);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await pool.query('TRUNCATE bench_raw');
-  await pool.query('VACUUM ANALYZE bench_raw');
-  return RAW_ROWS / seconds;
-}
 
 const database = await testDatabase(); // the server from DATABASE_URL, else the local one
 try {
   const url = database.url;
   await migrate(url);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await pool.query('CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text NOT NULL)');
+  await createRawTable(pool);
   const store = new PostgresEventStore(pool);
   const append = [];
   const raw = [];
   for (let round = 0; round < ROUNDS; round++) {
     append.push(await appendRound(store, pool));
-    raw.push(await rawRound(pool));
+    raw.push(rate(await rawInserts(pool, RAW_ROWS)));
   }
   await pool.end();
-  const fmt = (n) => Math.round(n).toLocaleString('en-US');
   console.log(`append benchmark — ${os.cpus().length} cores, ${ROUNDS} rounds, medians`);
   console.log(`  event log append, batches of 100 : ${fmt(median(append))} events/s   (goal ≥ 20,000)`);
   console.log(`  raw floor, single-row INSERT     : ${fmt(median(raw))} rows/s (one commit each)`);

@@ -9,13 +9,12 @@ import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-store';
 import { TraksProjection } from '@orkestra/read-models';
 import { testDatabase, trakCommands } from '@orkestra/testing';
+import { createRawTable, fmt, median, rate, rawInserts } from './support.mjs';
 
 const EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
 const IN_FLIGHT = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RAW_ROWS = 2_000;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 /** One Trak's history, decided for real: the template every Trak of the log copies. */
 function templateHistory() {
@@ -94,21 +93,13 @@ async function rebuildRound(runner) {
   return events / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-async function rawRound(pool) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < RAW_ROWS; i++) await pool.query('INSERT INTO bench_raw (payload) VALUES ($1)', [`row ${i}`]);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await pool.query('TRUNCATE bench_raw');
-  await pool.query('VACUUM ANALYZE bench_raw');
-  return RAW_ROWS / seconds;
-}
 
 const database = await testDatabase();
 try {
   await migrate(database.url);
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => {}); // connections dropped with the database at the end
-  await pool.query('CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text NOT NULL)');
+  await createRawTable(pool);
   const loadStart = Date.now();
   const { traks, perTrak } = await loadLog(pool, templateHistory());
   console.log(`rebuild benchmark — ${os.cpus().length} cores; log of ${fmt(EVENTS)} events (${fmt(traks)} Traks × ${perTrak} events, ${IN_FLIGHT} in flight), loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
@@ -121,7 +112,7 @@ try {
     rebuild.push(await rebuildRound(runner));
     await pool.query('VACUUM ANALYZE read.traks');
     scan.push(await scanRound(pool));
-    raw.push(await rawRound(pool));
+    raw.push(rate(await rawInserts(pool, RAW_ROWS)));
   }
   const { rows } = await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'Done')::int AS done FROM read.traks`);
   await pool.end();

@@ -9,6 +9,7 @@ import { EVENTS_STREAM } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { OutboxRelay, PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';
+import { createRawTable, nowMs, rawInserts } from './support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 400); // per round and kind
@@ -19,7 +20,6 @@ const percentile = (xs, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const ms = (n) => `${n.toFixed(2)} ms`;
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Resolves the waiter registered for an id when the consumer sees it. */
 function arrivals() {
@@ -31,7 +31,7 @@ function arrivals() {
     arrived(id) {
       const resolve = waiting.get(id);
       waiting.delete(id);
-      resolve?.(now());
+      resolve?.(nowMs());
     },
   };
 }
@@ -41,31 +41,20 @@ async function relayRound(store, seen, samples) {
   for (let i = 0; i < samples; i++) {
     const id = globalThis.crypto.randomUUID();
     const delivered = seen.expect(id);
-    const start = now();
+    const start = nowMs();
     await store.append(`bench-${id}`, [{ id, type: 'BenchEvent', data: { i } }], { expected: 'no_stream' });
     latencies.push((await delivered) - start);
   }
   return latencies;
 }
 
-async function insertRound(pool, samples) {
-  const latencies = [];
-  for (let i = 0; i < samples; i++) {
-    const start = now();
-    await pool.query('INSERT INTO bench_raw (payload) VALUES ($1)', [`row ${i}`]);
-    latencies.push(now() - start);
-  }
-  await pool.query('TRUNCATE bench_raw');
-  await pool.query('VACUUM ANALYZE bench_raw');
-  return latencies;
-}
 
 async function jetstreamRound(js, subject, seen, samples) {
   const latencies = [];
   for (let i = 0; i < samples; i++) {
     const id = globalThis.crypto.randomUUID();
     const delivered = seen.expect(id);
-    const start = now();
+    const start = nowMs();
     await js.publish(subject, id, { msgID: id });
     latencies.push((await delivered) - start);
   }
@@ -78,7 +67,7 @@ try {
   await migrate(database.url);
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => {});
-  await pool.query('CREATE TABLE bench_raw (id bigserial PRIMARY KEY, payload text NOT NULL)');
+  await createRawTable(pool);
   const store = new PostgresEventStore(pool);
 
   // The relay and a consumer of ORK_EVENTS through our adapter.
@@ -112,7 +101,7 @@ try {
   const raw = [];
   for (let round = 0; round < ROUNDS; round++) {
     relayed.push(...(await relayRound(store, relaySeen, SAMPLES)));
-    inserts.push(...(await insertRound(pool, SAMPLES)));
+    inserts.push(...(await rawInserts(pool, SAMPLES)));
     raw.push(...(await jetstreamRound(js, rawSubject, rawSeen, SAMPLES)));
   }
 

@@ -3,7 +3,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import { TopologyError } from '@orkestra/application';
 import type { BusMessage, BusTopology, ConsumerSpec } from '@orkestra/application';
-import { describeBusBehaviour, testNats } from '@orkestra/testing';
+import { describeBusBehaviour, eventually, testNats } from '@orkestra/testing';
 import type { TestNats } from '@orkestra/testing';
 import { JetStreamBus, connectBus } from '../src/index.js';
 
@@ -23,18 +23,6 @@ afterAll(async () => {
 
 describeBusBehaviour('the JetStream bus', async () => new JetStreamBus(nats.connection, { namespace: freshNamespace() }));
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-async function eventually(probe: () => void | Promise<void>, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(25);
-    }
-  }
-}
 
 const jobs = (...consumers: ConsumerSpec[]): BusTopology => ({
   streams: [{ name: 'JOBS', subjects: ['job.>'], retention: 'workqueue', duplicateWindowMs: 60_000 }],

@@ -7,6 +7,7 @@ import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
 import { TraksProjection, createReadModelClient } from '../src/index.js';
 import type { ReadModelClient } from '../src/index.js';
+import { catchUpFully } from './support/catch-up.js';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -33,7 +34,7 @@ describe('the generated Prisma client over the migrated database', () => {
     await handle(trakStreamId('t-1'), trakCommands.createTrak('t-1', 'p-9'));
     await handle(trakStreamId('t-2'), trakCommands.createTrak('t-2', 'p-9'));
     await handle(trakStreamId('t-2'), trakCommands.cancel('superseded'));
-    await new ProjectionRunner({ pool, databaseUrl: database.url, projections: [new TraksProjection()] }).catchUp();
+    await catchUpFully(pool, new ProjectionRunner({ pool, databaseUrl: database.url, projections: [new TraksProjection()] }));
 
     const traks = await prisma.trakRow.findMany({ where: { projectId: 'p-9' }, orderBy: { trakId: 'asc' } });
     expect(traks.map((t) => [t.trakId, t.status, t.statusDetail, t.autoMode, t.flow, t.baseBranch])).toEqual([

@@ -1,6 +1,7 @@
 // Uses Jest's injected globals (describe, it, expect, beforeEach, afterEach), so this package also loads outside Jest.
 import { BucketNotFoundError, ConsumerNotFoundError, InvalidKeyError, NoStreamForSubjectError, TopologyError } from '@orkestra/application';
 import type { Bus, BusMessage, BusTopology, ConsumeOptions, ConsumerSpec, Consumption, MessageHandler, StreamSpec } from '@orkestra/application';
+import { eventually, sleep } from './eventually.js';
 
 const ACK_WAIT_MS = 500;
 const SLOW = 10_000;
@@ -10,21 +11,8 @@ const EVENTS: StreamSpec = { name: 'EVENTS', subjects: ['evt.>'], retention: 'li
 const worker = (extra: Partial<ConsumerSpec> = {}): ConsumerSpec => ({ stream: 'JOBS', durable: 'worker', ackWaitMs: ACK_WAIT_MS, ...extra });
 const topology = (...consumers: ConsumerSpec[]): BusTopology => ({ streams: [JOBS, EVENTS], consumers, buckets: [] });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const msgId = (): string => globalThis.crypto.randomUUID();
 
-/** Retries `probe` until it stops throwing, then returns what it returned. */
-async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 4000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(25);
-    }
-  }
-}
 
 /** A promise the test resolves by hand, to hold a handler open. */
 function gate(): { wait: Promise<void>; open: () => void } {

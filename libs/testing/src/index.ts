@@ -5,3 +5,4 @@ export { describeServiceShell, type BootedService } from './service-shell.js';
 export { describeEventStoreBehaviour } from './event-store-behaviour.js';
 export * as trakCommands from './trak-commands.js';
 export { describeBusBehaviour } from './bus-behaviour.js';
+export { eventually, sleep } from './eventually.js';

@@ -24,18 +24,8 @@ export interface OutboxRelayOptions {
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** What subscribers of ORK_EVENTS receive: the recorded event, upcast. */
-export interface PublishedEvent {
-  readonly id: string;
-  readonly streamId: string;
-  readonly streamPosition: number;
-  readonly globalPosition: number;
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly metadata: Readonly<Record<string, unknown>>;
-  readonly schemaVersion: number;
-  readonly createdAt: string;
-}
+/** What subscribers of ORK_EVENTS receive: the recorded event, upcast, with its time as ISO text. */
+export type PublishedEvent = Omit<RecordedEvent, 'createdAt'> & { readonly createdAt: string };
 
 /**
  * Publishes every committed event to the bus, in log order, with msgId = event id.
