@@ -38,8 +38,25 @@ export async function testDatabase(): Promise<TestDatabase> {
   return {
     url: withDatabase(server, name),
     name,
-    drop: () => (dropped ??= onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: () => (dropped ??= dropDatabase(server, name)),
   };
+}
+
+/**
+ * Drops the database once its clients have gone. A pool's `end()` resolves before its sockets
+ * close; forcing the drop at once would kill those closing connections and make the pool emit
+ * an error nobody listens to. So wait up to a second for them, then force it.
+ */
+async function dropDatabase(server: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      return await onServer(server, `DROP DATABASE IF EXISTS ${name}`);
+    } catch (error) {
+      if (!/being accessed by other users/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 function withDatabase(server: string, database: string): string {
