@@ -6,3 +6,5 @@ export { describeEventStoreBehaviour } from './event-store-behaviour.js';
 export * as trakCommands from './trak-commands.js';
 export { describeBusBehaviour } from './bus-behaviour.js';
 export { eventually, sleep } from './eventually.js';
+export * from './model-server/index.js';
+export { agentBinaries } from './agent-binaries.js';
