@@ -6,3 +6,4 @@ export * from './adapters/agent.types.js';
 export { claudeCodeAdapter } from './adapters/claude-code.adapter.js';
 export { openCodeAdapter } from './adapters/opencode.adapter.js';
 export { runAgent, DEFAULT_STALL_TIMEOUT_MS, type RunAgentOptions } from './adapters/run-agent.js';
+export * from './agent-run/execute-agent-run.js';

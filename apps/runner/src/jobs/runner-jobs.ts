@@ -1,0 +1,79 @@
+import { executeAgentRun, runGate } from '@orkestra/agents';
+import type { AgentLogEntry, AgentRunDeps, AgentRunWorkspace } from '@orkestra/agents';
+import type { AgentRunJob, GateRunJob, IntegrationJob, JobResult } from '@orkestra/domain';
+import { push } from '@orkestra/git';
+import type { ProjectRepo, RunnerGit } from '@orkestra/git';
+
+/** The git remote and setup of each project this runner serves. */
+export type ProjectDirectory = (projectId: string) => ProjectRepo | undefined;
+
+export interface RunnerJobsDeps {
+  readonly git: RunnerGit;
+  readonly projects: ProjectDirectory;
+  readonly agents: Omit<AgentRunDeps, 'workspace'>;
+}
+
+export interface JobHooks {
+  readonly signal?: AbortSignal;
+  /** Live output: agent log entries, or a gate's lines. */
+  readonly onEntry?: (entry: AgentLogEntry) => void;
+  readonly onLine?: (line: string) => void;
+}
+
+/** A job for a project this runner has no remote for. */
+export class UnknownProjectError extends Error {
+  readonly code = 'RUNNER.UNKNOWN_PROJECT' as const;
+  constructor(readonly projectId: string) {
+    super(`This runner does not know project ${projectId}: add its git remote to the runner's projects`);
+    this.name = 'UnknownProjectError';
+  }
+}
+
+/**
+ * What a runner does with each kind of job, given its git layer and its agents. Every call ends
+ * in the result the scheduler expects; nothing here knows about the bus.
+ */
+export function createRunnerJobs(deps: RunnerJobsDeps) {
+  const project = (projectId: string): ProjectRepo => {
+    const found = deps.projects(projectId);
+    if (found === undefined) throw new UnknownProjectError(projectId);
+    return found;
+  };
+
+  const workspace: AgentRunWorkspace = {
+    prepare: async (job) => (await deps.git.worktrees.create(project(job.projectId), { trakId: job.trakId, repo: job.repo })).path,
+    save: async (worktree, message) => {
+      await deps.git.commitAll(worktree, message);
+      await push(worktree);
+    },
+  };
+
+  return {
+    agentRun: (job: AgentRunJob, hooks: JobHooks = {}): Promise<JobResult> =>
+      executeAgentRun(job, { ...deps.agents, workspace }, { ...(hooks.signal !== undefined && { signal: hooks.signal }), ...(hooks.onEntry !== undefined && { onEntry: hooks.onEntry }) }),
+
+    async gateRun(job: GateRunJob, hooks: JobHooks = {}): Promise<JobResult> {
+      let worktree: string;
+      try {
+        worktree = await workspace.prepare(job);
+      } catch (error) {
+        return { kind: 'gate-finished', jobId: job.jobId, exitCode: null, timedOut: false, output: `The gate could not run: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const result = await runGate(job, {
+        worktree,
+        projectRoot: worktree,
+        ...(hooks.signal !== undefined && { signal: hooks.signal }),
+        ...(hooks.onLine !== undefined && { onLine: (_stream: string, line: string) => hooks.onLine?.(line) }),
+      });
+      return { kind: 'gate-finished', jobId: job.jobId, exitCode: result.exitCode, timedOut: result.timedOut, output: result.output };
+    },
+
+    async integration(job: IntegrationJob): Promise<JobResult> {
+      const found = deps.projects(job.projectId);
+      const result = found === undefined ? { kind: 'failed' as const, message: new UnknownProjectError(job.projectId).message } : await deps.git.integrator.integrate(found, job);
+      return { kind: 'integration-finished', jobId: job.jobId, result };
+    },
+  };
+}
+
+export type RunnerJobs = ReturnType<typeof createRunnerJobs>;

@@ -1,0 +1,142 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { agentRunJob, integrationJob, trakDecider } from '@orkestra/domain';
+import type { AgentRunJob, TrakCommand, TrakState } from '@orkestra/domain';
+import { createRunnerGit } from '@orkestra/git';
+import { agentBinaries, agentSandbox, startModelServer, trakCommands } from '@orkestra/testing';
+import type { AgentSandbox, ModelServer } from '@orkestra/testing';
+import { execa } from 'execa';
+import { createRunnerJobs } from '../src/jobs/runner-jobs.js';
+import type { RunnerJobs } from '../src/jobs/runner-jobs.js';
+
+// A runner's jobs end to end: a bare git remote, the real Claude Code CLI against the scripted
+// model server, and jobs built by the domain from a real Trak.
+jest.setTimeout(90_000);
+
+let dir: string;
+let remote: string;
+let sandbox: AgentSandbox;
+let server: ModelServer;
+
+async function gitIn(cwd: string, ...args: string[]): Promise<string> {
+  return (await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 'Seeder', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 'Seeder', GIT_COMMITTER_EMAIL: 's@x' } })).stdout.trim();
+}
+
+function runnerJobs(name: string): RunnerJobs {
+  return createRunnerJobs({
+    git: createRunnerGit({ root: path.join(dir, name) }),
+    projects: (projectId) => (projectId === 'project-1' ? { projectId, remoteUrl: remote } : undefined),
+    agents: {
+      executables: { claudecode: agentBinaries().claude },
+      environment: () => sandbox.env({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key', CLAUDE_CODE_MAX_RETRIES: '0' }),
+      newSessionId: () => globalThis.crypto.randomUUID(),
+    },
+  });
+}
+
+/** The job the scheduler would send for the Trak's current run, after `commands`. */
+function jobAfter(...commands: TrakCommand[]): AgentRunJob {
+  let state: TrakState = trakDecider.initialState();
+  for (const command of commands) state = trakDecider.decide(command, state).reduce(trakDecider.evolve, state);
+  if (state.status !== 'AgentRunning') throw new Error(`expected AgentRunning, got ${state.status}`);
+  return agentRunJob(state);
+}
+
+const meta = { now: trakCommands.NOW, actor: 'scheduler' };
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-jobs-'));
+  remote = path.join(dir, 'remote.git');
+  await execa('git', ['init', '--bare', '--quiet', '--initial-branch=main', remote]);
+  const seed = path.join(dir, 'seed');
+  await execa('git', ['clone', '--quiet', remote, seed]);
+  await mkdir(path.join(seed, '.orkestra', 'agents'), { recursive: true });
+  await writeFile(path.join(seed, '.orkestra', 'agents', 'work.md'), 'You implement the task.\n');
+  await writeFile(path.join(seed, 'README.md'), 'hello\n');
+  await gitIn(seed, 'add', '-A');
+  await gitIn(seed, 'commit', '--quiet', '-m', 'seed');
+  await gitIn(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  server = await startModelServer({ protocol: 'anthropic', script: { turns: ['unused'] } });
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  sandbox = await agentSandbox();
+});
+
+afterEach(async () => sandbox.cleanup());
+
+describe('an agent-run job', () => {
+  it('runs the agent in the Trak’s worktree, returns its checked answer, and pushes its work for any runner to continue', async () => {
+    server.setScript({
+      turns: [
+        { text: 'Adding the endpoint.', tool_use: [{ name: 'Write', input: { file_path: '{{cwd}}/health.ts', content: 'export const health = () => "ok";\n' } }] },
+        { tool_use: [{ name: 'StructuredOutput', input: { type: 'summary', content: 'Added health.ts' } }] },
+      ],
+    });
+    const job = jobAfter(trakCommands.createTrak('t-agent'), { type: 'RequestAgentRun', data: { runId: 't-agent_a0_1' }, metadata: meta });
+    const sessions: string[] = [];
+
+    const result = await runnerJobs('runner-a').agentRun(job, { onEntry: (e) => e.kind === 'session' && sessions.push(e.sessionId) });
+
+    expect(result).toMatchObject({ kind: 'agent-finished', jobId: 't-agent_a0_1', output: { type: 'artifact', content: 'Added health.ts' } });
+    expect(result.kind === 'agent-finished' && result.sessionId).toBe(sessions[0]);
+    // Another runner continues from the pushed branch.
+    const check = path.join(dir, 'check-agent');
+    await execa('git', ['clone', '--quiet', '--branch', job.repo.branch, remote, check]);
+    expect(await readFile(path.join(check, 'health.ts'), 'utf8')).toBe('export const health = () => "ok";\n');
+    expect(await gitIn(check, 'ls-files', '.orkestra')).toBe('.orkestra/agents/work.md');
+  });
+
+  it('fails with SetupFailed, naming the file, when the stage’s prompt template is missing from the branch', async () => {
+    const created = trakCommands.createTrak('t-noprompt');
+    const flow = { ...created.data.flow, stages: created.data.flow.stages.map((s) => ({ ...s, prompt: 'missing.md' })) };
+    const job = jobAfter({ ...created, data: { ...created.data, flow } }, { type: 'RequestAgentRun', data: { runId: 'r1' }, metadata: meta });
+    expect(await runnerJobs('runner-a').agentRun(job)).toMatchObject({ kind: 'agent-failed', reason: 'SetupFailed', message: expect.stringContaining('.orkestra/agents/missing.md') });
+  });
+
+  it('reports an answer that breaks the stage’s contract as malformed output', async () => {
+    server.setScript({ turns: ['I think it is fine, no structured answer.'] });
+    const job = jobAfter(trakCommands.createTrak('t-prose'), { type: 'RequestAgentRun', data: { runId: 't-prose_a0_1' }, metadata: meta });
+    const result = await runnerJobs('runner-b').agentRun(job);
+    expect(result).toMatchObject({ kind: 'agent-finished', output: { type: 'malformed' } });
+  });
+});
+
+describe('a gate-run job', () => {
+  it('runs the gate in the Trak’s worktree and returns its exit code and output', async () => {
+    const job = {
+      kind: 'gate-run' as const,
+      jobId: 't-agent_g0_1',
+      trakId: 't-agent',
+      projectId: 'project-1',
+      stage: 'work',
+      iteration: 1,
+      command: 'test -f health.ts && echo "health.ts present in $ORKESTRA_STAGE" && exit 3',
+      timeoutSeconds: 30,
+      repo: { branch: 'ork/t-agent', baseBranch: 'main' },
+      env: { ORKESTRA_STAGE: 'work' },
+    };
+    expect(await runnerJobs('runner-c').gateRun(job)).toEqual({ kind: 'gate-finished', jobId: 't-agent_g0_1', exitCode: 3, timedOut: false, output: 'health.ts present in work' });
+  });
+});
+
+describe('an integration job', () => {
+  it('merges the Trak branch into the base and pushes it', async () => {
+    const created = trakCommands.createTrak('t-agent');
+    const state: TrakState = trakDecider.decide(created, trakDecider.initialState()).reduce(trakDecider.evolve, trakDecider.initialState());
+    if (state.status === 'Initial') throw new Error('not created');
+    const job = integrationJob(state.trak, 't-agent_i1', 'merge');
+    const result = await runnerJobs('runner-d').integration(job);
+    expect(result).toMatchObject({ kind: 'integration-finished', result: { kind: 'merged' } });
+    const check = path.join(dir, 'check-main');
+    await execa('git', ['clone', '--quiet', remote, check]);
+    expect(await readFile(path.join(check, 'health.ts'), 'utf8')).toContain('health');
+  });
+});
