@@ -43,11 +43,14 @@ export const LOGS_STREAM: StreamSpec = {
 /** Runner id → capabilities, load, last seen. A runner that stops writing expires. */
 export const RUNNERS_BUCKET: KeyValueBucketSpec = { name: 'ork_runners', ttlMs: 30_000 };
 
+/** Results already published, by job id, so a job delivered twice is answered from here. */
+export const JOB_RESULTS_BUCKET: KeyValueBucketSpec = { name: 'ork_job_results', ttlMs: 24 * 60 * 60_000 };
+
 /** What every service provisions at boot; each service adds its own consumers. */
 export const ORKESTRA_TOPOLOGY: BusTopology = {
   streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM],
   consumers: [],
-  buckets: [RUNNERS_BUCKET],
+  buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET],
 };
 
 /** Subject tokens may not hold `.`, `*`, `>` or whitespace; anything else passes through. */
@@ -64,3 +67,16 @@ export function eventSubject(event: { readonly streamId: string; readonly type: 
   const streamType = dash > 0 ? event.streamId.slice(0, dash) : event.streamId;
   return ['ork', 'evt', projectId, streamType, event.streamId, event.type].map(subjectToken).join('.');
 }
+
+/** `ork.job.<kind>.<agent or any>`: runners subscribe to the kinds and agents they can run. */
+export const jobSubject = (job: { readonly kind: string; readonly stage?: unknown }): string => {
+  const agent = job.kind === 'agent-run' ? ((job.stage as { agent?: { kind?: string } } | undefined)?.agent?.kind ?? 'any') : 'any';
+  return ['ork', 'job', job.kind, agent].map(subjectToken).join('.');
+};
+
+/** `ork.res.<jobId>.<kind>`: one subject per job, so the scheduler can follow one job. */
+export const resultSubject = (result: { readonly jobId: string; readonly kind: string }): string =>
+  ['ork', 'res', result.jobId, result.kind].map(subjectToken).join('.');
+
+/** `ork.log.<trakId>.<jobId>`: a run's live output, replayable by late subscribers. */
+export const logSubject = (trakId: string, jobId: string): string => ['ork', 'log', trakId, jobId].map(subjectToken).join('.');

@@ -1,0 +1,182 @@
+import { JOBS_STREAM, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultSubject } from '@orkestra/application';
+import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
+import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
+import type { JobHooks } from '../jobs/runner-jobs.js';
+import { Slots } from './slots.js';
+
+/** What the runner does with a job; `createRunnerJobs` in production, a fake in unit tests. */
+export interface JobExecutor {
+  agentRun(job: AgentRunJob, hooks: JobHooks): Promise<JobResult>;
+  gateRun(job: GateRunJob, hooks: JobHooks): Promise<JobResult>;
+  integration(job: IntegrationJob): Promise<JobResult>;
+}
+
+export interface RunnerIdentity {
+  readonly name: string;
+  readonly labels: readonly string[];
+  /** Agent CLIs found on this machine; only their jobs are taken. */
+  readonly agents: readonly AgentKind[];
+  readonly slots: number;
+}
+
+export interface RunnerServiceOptions {
+  readonly bus: Bus;
+  readonly executor: JobExecutor;
+  readonly identity: RunnerIdentity;
+  readonly now?: () => Date;
+  /** A job not heard of within this is redelivered elsewhere; `working()` is sent every third of it. Default 30 s. */
+  readonly ackWaitMs?: number;
+  /** How often the registry entry is refreshed. Default 10 s (the bucket forgets a runner after 30 s). */
+  readonly heartbeatMs?: number;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The durable consumers runners share, one per kind of work, so each runner takes only what it can run. */
+export function runnerConsumers(agents: readonly AgentKind[], ackWaitMs: number): ConsumerSpec[] {
+  const consumer = (durable: string, subject: string): ConsumerSpec => ({ stream: JOBS_STREAM.name, durable, filterSubjects: [subject], ackWaitMs });
+  return [
+    ...agents.map((agent) => consumer(`runners-agent-${agent}`, jobSubject({ kind: 'agent-run', stage: { agent: { kind: agent } } }))),
+    consumer('runners-gate', jobSubject({ kind: 'gate-run' })),
+    consumer('runners-integration', jobSubject({ kind: 'integration' })),
+  ];
+}
+
+/**
+ * A runner on the bus: registers itself, takes jobs it can run (never more than its slots at
+ * once), keeps each one alive with `working()`, publishes live output and the result, and on
+ * `drain()` takes nothing new, lets running jobs finish within a grace period, then stops them
+ * so the bus hands them to another runner. Never touches Postgres.
+ */
+export class RunnerService {
+  private readonly slots: Slots;
+  private readonly ackWaitMs: number;
+  private readonly running = new Map<string, AbortController>();
+  private consumptions: Consumption[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private registry: KeyValueBucket | undefined;
+  private results: KeyValueBucket | undefined;
+  private readonly startedAt: string;
+
+  constructor(private readonly options: RunnerServiceOptions) {
+    this.slots = new Slots(options.identity.slots);
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.startedAt = this.now();
+  }
+
+  async start(): Promise<void> {
+    const { bus, identity } = this.options;
+    const consumers = runnerConsumers(identity.agents, this.ackWaitMs);
+    await bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET] });
+    this.registry = await bus.bucket(RUNNERS_BUCKET.name);
+    this.results = await bus.bucket(JOB_RESULTS_BUCKET.name);
+    await this.register();
+    this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? 10_000);
+    for (const consumer of consumers) {
+      this.consumptions.push(
+        await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.handle(message), {
+          concurrency: identity.slots,
+          onError: (error, message) => this.log('job handling failed; it will be redelivered', { subject: message.subject, error: String(error) }),
+        }),
+      );
+    }
+    this.log('runner started', { name: identity.name, agents: identity.agents, slots: identity.slots });
+  }
+
+  /** Takes no new jobs; running ones get `graceMs` to finish, then are stopped and handed back. */
+  async drain(graceMs: number): Promise<void> {
+    const stopped = Promise.all(this.consumptions.map((c) => c.stop()));
+    const timer = setTimeout(() => {
+      for (const controller of this.running.values()) controller.abort();
+    }, graceMs);
+    await stopped;
+    clearTimeout(timer);
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    await this.registry?.delete(this.options.identity.name).catch(() => undefined);
+    this.log('runner drained', { name: this.options.identity.name });
+  }
+
+  private async handle(message: BusMessage): Promise<void> {
+    const job = message.json<Job>();
+    if (typeof job !== 'object' || job === null || typeof job.jobId !== 'string' || !['agent-run', 'gate-run', 'integration'].includes(job.kind)) {
+      message.term(`not a job: ${message.subject}`);
+      return;
+    }
+    const earlier = await this.results!.get<JobResult>(job.jobId);
+    if (earlier !== undefined) {
+      // Delivered again after it was done (a runner died before acking): answer, do not redo.
+      await this.publishResult(earlier.value);
+      return;
+    }
+
+    const keepAlive = setInterval(() => message.working(), Math.max(50, Math.floor(this.ackWaitMs / 3)));
+    const controller = new AbortController();
+    try {
+      await this.slots.acquire();
+      this.running.set(job.jobId, controller);
+      await this.register();
+      const result = await this.execute(job, controller.signal);
+      if (controller.signal.aborted) {
+        message.nak();
+        return;
+      }
+      await this.results!.put(job.jobId, result);
+      await this.publishResult(result);
+    } finally {
+      clearInterval(keepAlive);
+      if (this.running.delete(job.jobId)) this.slots.release();
+      await this.register().catch(() => undefined);
+    }
+  }
+
+  private execute(job: Job, signal: AbortSignal): Promise<JobResult> {
+    let line = 0;
+    const publishLine = (entry: object): void => {
+      const seq = ++line;
+      void this.options.bus
+        .publish(logSubject(job.trakId, job.jobId), JSON.stringify({ seq, at: this.now(), ...entry }), { msgId: `${job.jobId}:${seq}` })
+        .catch((error: unknown) => this.log('could not publish a log line', { jobId: job.jobId, error: String(error) }));
+    };
+    switch (job.kind) {
+      case 'agent-run':
+        return this.options.executor.agentRun(job, {
+          signal,
+          onEntry: (entry) => {
+            if (entry.kind === 'session') {
+              void this.publishResult({ kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, sessionId: entry.sessionId }).catch(() => undefined);
+            }
+            publishLine(entry);
+          },
+        });
+      case 'gate-run':
+        return this.options.executor.gateRun(job, { signal, onLine: (text) => publishLine({ kind: 'gate_output', text }) });
+      case 'integration':
+        return this.options.executor.integration(job);
+    }
+  }
+
+  private async publishResult(result: JobResult): Promise<void> {
+    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: `${result.jobId}:${result.kind}` });
+  }
+
+  private async register(): Promise<void> {
+    const { identity } = this.options;
+    await this.registry?.put(identity.name, {
+      name: identity.name,
+      labels: identity.labels,
+      agents: identity.agents,
+      slots: identity.slots,
+      busy: this.running.size,
+      jobs: [...this.running.keys()],
+      startedAt: this.startedAt,
+      lastSeen: this.now(),
+    });
+  }
+
+  private now(): string {
+    return (this.options.now ?? (() => new Date()))().toISOString();
+  }
+
+  private log(message: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(message, fields);
+  }
+}

@@ -1,0 +1,163 @@
+import { InProcessBus, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import type { Bus, BusMessage } from '@orkestra/application';
+import type { AgentRunJob, GateRunJob, Job, JobResult } from '@orkestra/domain';
+import { eventually } from '@orkestra/testing';
+import { RunnerService } from '../src/service/runner-service.js';
+import type { JobExecutor, RunnerIdentity } from '../src/service/runner-service.js';
+
+const ACK_WAIT = 300;
+
+const agentJob = (jobId: string, agent: 'claudecode' | 'opencode' = 'claudecode'): AgentRunJob =>
+  ({ kind: 'agent-run', jobId, trakId: 't-1', projectId: 'p-1', stage: { name: 'work', agent: { kind: agent } } }) as unknown as AgentRunJob;
+const gateJob = (jobId: string): GateRunJob => ({ kind: 'gate-run', jobId, trakId: 't-1', projectId: 'p-1' }) as unknown as GateRunJob;
+
+/** An executor whose jobs finish when the test says, recording what ran. */
+function fakeExecutor() {
+  const ran: string[] = [];
+  const pending = new Map<string, (result?: JobResult) => void>();
+  let inFlight = 0;
+  let most = 0;
+  const run = (job: Job, signal?: AbortSignal, onSession?: () => void): Promise<JobResult> => {
+    ran.push(job.jobId);
+    most = Math.max(most, ++inFlight);
+    onSession?.();
+    return new Promise<JobResult>((resolve) => {
+      const finish = (result?: JobResult): void => {
+        inFlight--;
+        const done: JobResult =
+          job.kind === 'agent-run'
+            ? { kind: 'agent-finished', jobId: job.jobId, output: { type: 'artifact', content: 'done' } }
+            : { kind: 'gate-finished', jobId: job.jobId, exitCode: 0, timedOut: false, output: 'ok' };
+        resolve(result ?? done);
+      };
+      pending.set(job.jobId, finish);
+      signal?.addEventListener('abort', () => finish({ kind: 'agent-failed', jobId: job.jobId, reason: 'Lost', message: 'stopped' }));
+    });
+  };
+  const executor: JobExecutor = {
+    agentRun: (job, hooks) => run(job, hooks.signal, () => hooks.onEntry?.({ kind: 'session', sessionId: `ses-${job.jobId}` })),
+    gateRun: (job, hooks) => run(job, hooks.signal),
+    integration: (job) => run(job),
+  };
+  return { executor, ran, finish: (jobId: string) => pending.get(jobId)?.(), most: () => most };
+}
+
+async function results(bus: Bus): Promise<{ received: { subject: string; result: JobResult; msgId?: string }[] }> {
+  await bus.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'scheduler', ackWaitMs: 10_000 }], buckets: [] });
+  const received: { subject: string; result: JobResult; msgId?: string }[] = [];
+  await bus.consume(RESULTS_STREAM.name, 'scheduler', async (m: BusMessage) => {
+    received.push({ subject: m.subject, result: m.json<JobResult>(), ...(m.msgId !== undefined && { msgId: m.msgId }) });
+  });
+  return { received };
+}
+
+const send = (bus: Bus, job: Job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId });
+
+function runner(bus: Bus, executor: JobExecutor, identity: Partial<RunnerIdentity> = {}): RunnerService {
+  return new RunnerService({ bus, executor, identity: { name: 'runner-a', labels: [], agents: ['claudecode'], slots: 1, ...identity }, ackWaitMs: ACK_WAIT, heartbeatMs: 100 });
+}
+
+describe('a runner on the bus', () => {
+  let bus: InProcessBus;
+  beforeEach(() => {
+    bus = new InProcessBus();
+  });
+  afterEach(async () => bus.close());
+
+  it('registers with its agents and slots, runs a job once, and publishes that it started and its result', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { labels: ['linux'] });
+    await service.start();
+    const { received } = await results(bus);
+    const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get<{ agents: string[]; slots: number; labels: string[] }>('runner-a');
+    expect(entry?.value).toMatchObject({ agents: ['claudecode'], slots: 1, labels: ['linux'] });
+
+    await send(bus, agentJob('job-1'));
+    await eventually(() => expect(fake.ran).toEqual(['job-1']));
+    fake.finish('job-1');
+
+    await eventually(() => expect(received.map((r) => [r.subject, r.result.kind, r.msgId])).toEqual([
+      ['ork.res.job-1.agent-started', 'agent-started', 'job-1:agent-started'],
+      ['ork.res.job-1.agent-finished', 'agent-finished', 'job-1:agent-finished'],
+    ]));
+    expect(received[0]!.result).toMatchObject({ runnerId: 'runner-a', sessionId: 'ses-job-1' });
+    await service.drain(1_000);
+  });
+
+  it('takes only jobs for the agents it has', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { agents: ['claudecode'] });
+    await service.start();
+    await send(bus, agentJob('for-opencode', 'opencode'));
+    await send(bus, gateJob('gate-1'));
+    await eventually(() => expect(fake.ran).toEqual(['gate-1']));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.ran).toEqual(['gate-1']);
+    fake.finish('gate-1');
+    await service.drain(1_000);
+  });
+
+  it('never runs more jobs at once than it has slots, and keeps waiting jobs alive past the ack wait', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { slots: 2 });
+    await service.start();
+    for (const id of ['a', 'b', 'c', 'd']) await send(bus, gateJob(id));
+    await eventually(() => expect(fake.ran).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3));
+    expect(fake.ran).toHaveLength(2); // nothing was redelivered while they waited
+    for (const id of ['a', 'b', 'c', 'd']) {
+      await eventually(() => expect(fake.ran).toContain(id));
+      fake.finish(id);
+    }
+    expect(fake.most()).toBe(2);
+    await service.drain(1_000);
+  });
+
+  it('answers a job delivered again after it was done from its recorded result, without running it again', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor);
+    await service.start();
+    const { received } = await results(bus);
+    await send(bus, gateJob('g-1'));
+    await eventually(() => expect(fake.ran).toEqual(['g-1']));
+    fake.finish('g-1');
+    await eventually(() => expect(received).toHaveLength(1));
+
+    // The same job again, as a new message (its first delivery was acked, or a runner died before acking).
+    await bus.publish(jobSubject(gateJob('g-1')), JSON.stringify(gateJob('g-1')), { msgId: 'g-1-again' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.ran).toEqual(['g-1']);
+    await service.drain(1_000);
+  });
+
+  it('drains: takes nothing new, stops a job still running after the grace period, and another runner gets it', async () => {
+    const first = fakeExecutor();
+    const a = runner(bus, first.executor);
+    await a.start();
+    await send(bus, gateJob('long'));
+    await eventually(() => expect(first.ran).toEqual(['long']));
+
+    await a.drain(100);
+    await send(bus, gateJob('after-drain'));
+
+    const second = fakeExecutor();
+    const b = runner(bus, second.executor, { name: 'runner-b', slots: 2 });
+    await b.start();
+    await eventually(() => expect(second.ran).toEqual(expect.arrayContaining(['long', 'after-drain'])));
+    expect(first.ran).toEqual(['long']);
+    expect(await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a')).toBeUndefined();
+    second.finish('long');
+    second.finish('after-drain');
+    await b.drain(1_000);
+  });
+
+  it('refuses what is not a job for good', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor);
+    await service.start();
+    await bus.publish('ork.job.gate-run.any', '{"hello":"world"}', { msgId: 'junk' });
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 2));
+    expect(fake.ran).toEqual([]);
+    await service.drain(1_000);
+  });
+});
