@@ -1,4 +1,5 @@
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import path from 'node:path';
 import { hostSetting, integerSetting, loadConfig, portSetting } from '@orkestra/platform';
 import type { Config, Env } from '@orkestra/platform';
 import { z } from 'zod';
@@ -16,6 +17,48 @@ export const runnerConfigSchema = z.strictObject({
     .meta({ env: 'ORK_RUNNER_NAME' }),
   /** How many jobs (agent runs, gates) it runs at once. */
   slots: integerSetting({ min: 1 }).default(2).meta({ env: 'ORK_RUNNER_SLOTS' }),
+  /** Where jobs come from. Without it the runner only answers /health and takes no work. */
+  natsUrl: z
+    .string()
+    .regex(/^(nats|tls|ws|wss):\/\/\S+$/, { error: 'expected a NATS URL such as nats://127.0.0.1:4222' })
+    .optional()
+    .meta({ env: 'ORK_RUNNER_NATS_URL' }),
+  /** Put before every stream, subject and bucket name, so several installations can share one NATS. */
+  natsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, { error: 'expected letters, digits, "-" or "_"' })
+    .default('')
+    .meta({ env: 'ORK_RUNNER_NATS_NAMESPACE' }),
+  /** Git mirrors, worktrees and the agents' temporary files. */
+  dataDir: z
+    .string()
+    .min(1)
+    .default(() => path.join(homedir(), '.orkestra', 'runner'))
+    .meta({ env: 'ORK_RUNNER_DATA_DIR' }),
+  /** Free-form labels shown in the runner registry, e.g. `gpu,linux` (comma-separated in the env var). */
+  labels: z
+    .preprocess((value) => (typeof value === 'string' ? value.split(',').map((l) => l.trim()).filter((l) => l !== '') : value), z.array(z.string()))
+    .default([])
+    .meta({ env: 'ORK_RUNNER_LABELS' }),
+  /** On SIGTERM, how long running jobs may go on before they are stopped and handed back. */
+  drainGraceSeconds: integerSetting({ min: 0 }).default(60).meta({ env: 'ORK_RUNNER_DRAIN_GRACE_SECONDS' }),
+  /** Agent CLI paths; a kind not given is looked up on PATH (`claude`, `opencode`). */
+  agents: z.strictObject({ claudecode: z.string().min(1).optional(), opencode: z.string().min(1).optional() }).default({}),
+  /** The projects this runner serves, by project id: their git remote and worktree setup. */
+  projects: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: 'expected a project id of letters, digits, "-" or "_"' }),
+      z.strictObject({
+        /** Any URL git can fetch and push, or a path to a bare repository. */
+        remote: z.string().min(1, { error: 'expected a git remote URL or a path to a bare repository' }),
+        /** Setup script run in each new worktree; default `.orkestra/scripts/setup.sh` when present. */
+        setupScript: z.string().min(1).optional(),
+        /** Ignored files copied into each new worktree (e.g. `.env`), from `copyFrom`. */
+        copyIgnored: z.array(z.string().min(1)).default([]),
+        copyFrom: z.string().min(1).optional(),
+      }),
+    )
+    .default({}),
 });
 
 export type RunnerConfig = Config<typeof runnerConfigSchema>;

@@ -1,10 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import path from 'node:path';
 import { loadRunnerConfig, runnerNameFromHostname } from '../src/index.js';
 
 describe('runner config', () => {
-  it('defaults to 127.0.0.1:4103, 2 slots and a name derived from the host name', () => {
-    expect(loadRunnerConfig({})).toEqual({ port: 4103, host: '127.0.0.1', name: runnerNameFromHostname(hostname()), slots: 2 });
+  it('defaults to 127.0.0.1:4103, 2 slots, a name derived from the host name, no NATS and no projects', () => {
+    expect(loadRunnerConfig({})).toEqual({
+      port: 4103,
+      host: '127.0.0.1',
+      name: runnerNameFromHostname(hostname()),
+      slots: 2,
+      natsNamespace: '',
+      dataDir: path.join(homedir(), '.orkestra', 'runner'),
+      labels: [],
+      drainGraceSeconds: 60,
+      agents: {},
+      projects: {},
+    });
   });
 
   it('reads ORK_RUNNER_NAME and ORK_RUNNER_SLOTS', () => {

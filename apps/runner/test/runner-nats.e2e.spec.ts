@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import type { BusMessage } from '@orkestra/application';
+import { JetStreamBus } from '@orkestra/bus';
+import type { GateRunJob, JobResult } from '@orkestra/domain';
+import { agentBinaries, eventually, testNats } from '@orkestra/testing';
+import type { TestNats } from '@orkestra/testing';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { createApp, loadRunnerConfig } from '../src/index.js';
+
+// The runner process as deployed: config from env and yaml, NATS JetStream, git, a gate job in
+// and its result out, and a clean goodbye from the registry when it shuts down.
+let nats: TestNats;
+let dir: string;
+let app: INestApplication;
+let probe: JetStreamBus;
+
+beforeAll(async () => {
+  nats = await testNats();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-nats-'));
+  const remote = path.join(dir, 'remote.git');
+  const seed = path.join(dir, 'seed');
+  await execa('git', ['init', '--bare', '--quiet', '--initial-branch=main', remote]);
+  await execa('git', ['clone', '--quiet', remote, seed]);
+  await writeFile(path.join(seed, 'README.md'), 'hello\n');
+  const who = { GIT_AUTHOR_NAME: 'S', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 'S', GIT_COMMITTER_EMAIL: 's@x' };
+  await execa('git', ['add', '-A'], { cwd: seed });
+  await execa('git', ['commit', '--quiet', '-m', 'seed'], { cwd: seed, env: who });
+  await execa('git', ['push', '--quiet', 'origin', 'HEAD:main'], { cwd: seed });
+
+  const file = path.join(dir, 'runner.yaml');
+  await writeFile(file, stringify({ agents: { claudecode: agentBinaries().claude }, projects: { 'project-1': { remote } }, labels: ['linux', 'test'] }));
+  const config = loadRunnerConfig(
+    { ORK_RUNNER_PORT: '0', ORK_RUNNER_NAME: 'box-1', ORK_RUNNER_NATS_URL: nats.url, ORK_RUNNER_NATS_NAMESPACE: nats.prefix, ORK_RUNNER_DATA_DIR: path.join(dir, 'data'), ORK_RUNNER_DRAIN_GRACE_SECONDS: '5' },
+    file,
+  );
+  app = await createApp(config, { logger: false });
+  probe = new JetStreamBus(nats.connection, { namespace: nats.prefix });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await probe?.close();
+  await nats.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a runner process on NATS', () => {
+  it('registers with the agents it found and its labels, runs a gate job in a worktree, publishes the result, and leaves the registry on shutdown', async () => {
+    const registry = await probe.bucket(RUNNERS_BUCKET.name);
+    expect((await registry.get<{ agents: string[]; labels: string[]; slots: number }>('box-1'))?.value).toMatchObject({ agents: ['claudecode'], labels: ['linux', 'test'], slots: 2 });
+
+    await probe.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'probe', ackWaitMs: 30_000 }], buckets: [] });
+    const results: JobResult[] = [];
+    await probe.consume(RESULTS_STREAM.name, 'probe', async (message: BusMessage) => {
+      results.push(message.json<JobResult>());
+    });
+    const job: GateRunJob = {
+      kind: 'gate-run',
+      jobId: 'trak-9_g0_1',
+      trakId: 'trak-9',
+      projectId: 'project-1',
+      stage: 'work',
+      iteration: 1,
+      command: 'cat README.md && echo "stage $ORKESTRA_STAGE"',
+      timeoutSeconds: 30,
+      repo: { branch: 'ork/trak-9-readme', baseBranch: 'main' },
+      env: { ORKESTRA_STAGE: 'work' },
+    };
+    await probe.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId });
+
+    await eventually(() => expect(results).toEqual([{ kind: 'gate-finished', jobId: 'trak-9_g0_1', exitCode: 0, timedOut: false, output: 'hello\nstage work' }]), 20_000);
+
+    await app.close();
+    expect(await registry.get('box-1')).toBeUndefined();
+  }, 60_000);
+});
