@@ -101,6 +101,49 @@ describe('an agent-run job', () => {
     expect(await runnerJobs('runner-a').agentRun(job)).toMatchObject({ kind: 'agent-failed', reason: 'SetupFailed', message: expect.stringContaining('.orkestra/agents/missing.md') });
   });
 
+  it('after a failed gate on another runner, starts a new session with the whole context and the gate’s output, and the agent fixes it', async () => {
+    // Claude Code keeps sessions in the home of the runner that started them: this runner has
+    // never seen the session, so resuming it fails and a new session takes over.
+    const sessionId = globalThis.crypto.randomUUID();
+    server.setScript({
+      turns: [
+        { text: 'Fixing the test.', tool_use: [{ name: 'Write', input: { file_path: '{{cwd}}/fixed.txt', content: 'fixed\n' } }] },
+        { tool_use: [{ name: 'StructuredOutput', input: { type: 'summary', content: 'Fixed the failing test' } }] },
+      ],
+    });
+    server.reset();
+    const created = trakCommands.createTrak('t-gate');
+    const gate = { kind: 'script' as const, command: './checks.sh', timeoutSeconds: 60 };
+    const flow = { ...created.data.flow, stages: created.data.flow.stages.map((s) => ({ ...s, gate })) };
+    const first: TrakCommand[] = [
+      { ...created, data: { ...created.data, flow } },
+      { type: 'RequestAgentRun', data: { runId: 't-gate_a0_1' }, metadata: meta },
+      { type: 'RecordAgentRunStarted', data: { runId: 't-gate_a0_1', runnerId: 'runner-a', sessionId }, metadata: meta },
+      { type: 'RecordAgentRunResult', data: { runId: 't-gate_a0_1', output: { type: 'artifact', content: 'First try' }, sessionId }, metadata: meta },
+      { type: 'RequestGateRun', data: { gateRunId: 't-gate_g0_1' }, metadata: meta },
+      { type: 'RecordGateResult', data: { gateRunId: 't-gate_g0_1', exitCode: 1, timedOut: false, output: 'FAIL test/health.spec.ts: expected 200, got 500' }, metadata: meta },
+      { type: 'RequestAgentRun', data: { runId: 't-gate_a0_2' }, metadata: meta },
+    ];
+    const retry = jobAfter(...first);
+    expect(retry.session).toEqual({ mode: 'resume', sessionId });
+
+    const entries: string[] = [];
+    const result = await runnerJobs('runner-e').agentRun(retry, { onEntry: (e) => e.kind === 'error' && entries.push(e.message) });
+
+    expect(entries).toEqual([`No conversation found with session ID: ${sessionId}`, expect.stringContaining(`Session ${sessionId} is not on this runner`)]);
+    expect(result).toMatchObject({ kind: 'agent-finished', output: { type: 'artifact', content: 'Fixed the failing test' } });
+    const newSession = result.kind === 'agent-finished' ? result.sessionId : undefined;
+    expect(newSession).toBeDefined();
+    expect(newSession).not.toBe(sessionId);
+    const requests = server.requests().filter((r) => r.kind === 'main');
+    expect(requests.every((r) => r.sessionId === newSession)).toBe(true);
+    expect(JSON.stringify(requests[0]!.body)).toContain('expected 200, got 500');
+    expect(JSON.stringify(requests[0]!.body)).toContain('Add a health endpoint');
+    const check = path.join(dir, 'check-gate');
+    await execa('git', ['clone', '--quiet', '--branch', retry.repo.branch, remote, check]);
+    expect(await readFile(path.join(check, 'fixed.txt'), 'utf8')).toBe('fixed\n');
+  });
+
   it('reports an answer that breaks the stage’s contract as malformed output', async () => {
     server.setScript({ turns: ['I think it is fine, no structured answer.'] });
     const job = jobAfter(trakCommands.createTrak('t-prose'), { type: 'RequestAgentRun', data: { runId: 't-prose_a0_1' }, metadata: meta });

@@ -81,11 +81,17 @@ describe('reading Claude Code’s stream', () => {
   });
 
   it('says a run with no output exited, with what it printed on stderr', () => {
-    expect(run([], { ...clean, exitCode: 1, stderrTail: 'No conversation found with session ID: x' }).outcome).toEqual({
+    expect(run([], { ...clean, exitCode: 1, stderrTail: 'Error: something broke' }).outcome).toEqual({
       kind: 'failed',
       reason: 'Exited',
-      message: 'The agent printed nothing and exited with code 1: No conversation found with session ID: x',
+      message: 'The agent printed nothing and exited with code 1: Error: something broke',
     });
+  });
+
+  it('says so when the session to resume is not on this machine', () => {
+    const failed = line({ type: 'result', is_error: true, result: 'No conversation found with session ID: x' });
+    expect(run([failed], { ...clean, exitCode: 1 }).outcome).toMatchObject({ kind: 'failed', reason: 'Exited', sessionNotFound: true });
+    expect(run([init, said('hi'), result({})]).outcome).not.toHaveProperty('sessionNotFound');
   });
 
   it('puts the runner’s own limits first: timed out, stalled, stopped', () => {

@@ -65,6 +65,11 @@ export type AgentRunOutcome =
       readonly usage?: Usage;
       /** When a rate limit resets, if the CLI said. */
       readonly resetAt?: string;
+      /**
+       * The session to resume is not on this machine (sessions live in the CLI's home on the
+       * runner that started them): a new session with the full context can take over.
+       */
+      readonly sessionNotFound?: boolean;
     };
 
 /**

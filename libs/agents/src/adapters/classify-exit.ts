@@ -37,15 +37,18 @@ export function classifyExit(exit: AgentExit, stream: StreamSummary): AgentRunOu
     return { kind: 'failed', reason: 'RateLimited', message: error.message, ...(error.resetAt !== undefined && { resetAt: error.resetAt }), ...common };
   }
   if (error !== undefined) return { kind: 'failed', reason: 'ApiError', message: error.message, ...common };
-  if (stream.lines === 0) {
-    return { kind: 'failed', reason: 'Exited', message: `The agent printed nothing and exited with ${describeExit(exit)}${tail(exit)}`, ...common };
-  }
-  if (exit.exitCode !== 0 || !stream.answered) {
-    const why = stream.cliError ?? `exited with ${describeExit(exit)} before answering`;
-    return { kind: 'failed', reason: 'Exited', message: `The agent ${why}${tail(exit)}`, ...common };
+  if (stream.lines === 0 || exit.exitCode !== 0 || !stream.answered) {
+    const message =
+      stream.lines === 0
+        ? `The agent printed nothing and exited with ${describeExit(exit)}${tail(exit)}`
+        : `The agent ${stream.cliError ?? `exited with ${describeExit(exit)} before answering`}${tail(exit)}`;
+    return { kind: 'failed', reason: 'Exited', message, ...(SESSION_NOT_FOUND.test(message) && { sessionNotFound: true }), ...common };
   }
   return { kind: 'answered', text: stream.text, ...(stream.structured !== undefined && { structured: stream.structured }), ...common };
 }
+
+/** What Claude Code ("No conversation found with session ID") and OpenCode say about an unknown session. */
+const SESSION_NOT_FOUND = /no conversation found with session id|session not found|session .* (?:does not exist|not found)/i;
 
 const describeExit = (exit: AgentExit): string => (exit.exitCode === null ? 'no exit code (killed by a signal)' : `code ${exit.exitCode}`);
 

@@ -53,20 +53,42 @@ export async function executeAgentRun(job: AgentRunJob, deps: AgentRunDeps, hook
     return failed(job, 'SetupFailed', error instanceof Error ? error.message : String(error));
   }
 
+  const projectInstructions = await readOptional(path.join(worktree, 'ORKESTRA.md'));
+  const run = (current: AgentRunJob): Promise<AgentRunOutcome> => runOnce(current, worktree, template, projectInstructions, executable, deps, hooks);
+
+  let outcome = await run(job);
+  if (outcome.kind === 'failed' && outcome.sessionNotFound === true && job.session.mode === 'resume') {
+    // The session was started on another runner (or its files are gone): carry on in a new
+    // session that gets the whole context again.
+    hooks.onEntry?.({ kind: 'error', message: `Session ${job.session.sessionId} is not on this runner; starting a new session with the full context` });
+    outcome = await run({ ...job, session: { mode: 'new' } });
+  }
+  return finish(job, worktree, outcome, deps);
+}
+
+async function runOnce(
+  job: AgentRunJob,
+  worktree: string,
+  template: string,
+  projectInstructions: string | undefined,
+  executable: string,
+  deps: AgentRunDeps,
+  hooks: AgentRunHooks,
+): Promise<AgentRunOutcome> {
+  const kind = job.stage.agent.kind;
   const prompt = assemblePrompt({
     job,
     template,
     worktreePath: worktree,
     structuredOutputTool: kind === 'claudecode',
-    ...(await readOptional(path.join(worktree, 'ORKESTRA.md')).then((text) => (text === undefined ? {} : { projectInstructions: text }))),
+    ...(projectInstructions !== undefined && { projectInstructions }),
   });
   for (const file of prompt.artifactFiles) {
     const target = path.join(worktree, file.path);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.content);
   }
-
-  const outcome = await runAgent({
+  return runAgent({
     adapter: ADAPTERS[kind],
     request: {
       cwd: worktree,
@@ -84,8 +106,6 @@ export async function executeAgentRun(job: AgentRunJob, deps: AgentRunDeps, hook
     ...(hooks.signal !== undefined && { signal: hooks.signal }),
     ...(hooks.onEntry !== undefined && { onEntry: hooks.onEntry }),
   });
-
-  return finish(job, worktree, outcome, deps);
 }
 
 async function finish(job: AgentRunJob, worktree: string, outcome: AgentRunOutcome, deps: AgentRunDeps): Promise<JobResult> {
