@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
@@ -9,6 +9,7 @@ import { agentBinaries, agentSandbox, startModelServer, trakCommands } from '@or
 import type { AgentSandbox, ModelServer } from '@orkestra/testing';
 import { execa } from 'execa';
 import { createRunnerJobs } from '../src/jobs/runner-jobs.js';
+import { bareRemote } from './support/bare-remote.js';
 import type { RunnerJobs } from '../src/jobs/runner-jobs.js';
 
 // A runner's jobs end to end: a bare git remote, the real Claude Code CLI against the scripted
@@ -19,10 +20,6 @@ let dir: string;
 let remote: string;
 let sandbox: AgentSandbox;
 let server: ModelServer;
-
-async function gitIn(cwd: string, ...args: string[]): Promise<string> {
-  return (await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 'Seeder', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 'Seeder', GIT_COMMITTER_EMAIL: 's@x' } })).stdout.trim();
-}
 
 function runnerJobs(name: string): RunnerJobs {
   return createRunnerJobs({
@@ -48,16 +45,7 @@ const meta = { now: trakCommands.NOW, actor: 'scheduler' };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-jobs-'));
-  remote = path.join(dir, 'remote.git');
-  await execa('git', ['init', '--bare', '--quiet', '--initial-branch=main', remote]);
-  const seed = path.join(dir, 'seed');
-  await execa('git', ['clone', '--quiet', remote, seed]);
-  await mkdir(path.join(seed, '.orkestra', 'agents'), { recursive: true });
-  await writeFile(path.join(seed, '.orkestra', 'agents', 'work.md'), 'You implement the task.\n');
-  await writeFile(path.join(seed, 'README.md'), 'hello\n');
-  await gitIn(seed, 'add', '-A');
-  await gitIn(seed, 'commit', '--quiet', '-m', 'seed');
-  await gitIn(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  remote = await bareRemote(dir, { '.orkestra/agents/work.md': 'You implement the task.\n', 'README.md': 'hello\n' });
   server = await startModelServer({ protocol: 'anthropic', script: { turns: ['unused'] } });
 });
 
@@ -91,7 +79,7 @@ describe('an agent-run job', () => {
     const check = path.join(dir, 'check-agent');
     await execa('git', ['clone', '--quiet', '--branch', job.repo.branch, remote, check]);
     expect(await readFile(path.join(check, 'health.ts'), 'utf8')).toBe('export const health = () => "ok";\n');
-    expect(await gitIn(check, 'ls-files', '.orkestra')).toBe('.orkestra/agents/work.md');
+    expect((await execa('git', ['ls-files', '.orkestra'], { cwd: check })).stdout).toBe('.orkestra/agents/work.md');
   });
 
   it('fails with SetupFailed, naming the file, when the stage’s prompt template is missing from the branch', async () => {

@@ -8,9 +8,9 @@ import { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob, JobResult } from '@orkestra/domain';
 import { agentBinaries, eventually, testNats } from '@orkestra/testing';
 import type { TestNats } from '@orkestra/testing';
-import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { createApp, loadRunnerConfig } from '../src/index.js';
+import { bareRemote } from './support/bare-remote.js';
 
 // The runner process as deployed: config from env and yaml, NATS JetStream, git, a gate job in
 // and its result out, and a clean goodbye from the registry when it shuts down.
@@ -22,15 +22,7 @@ let probe: JetStreamBus;
 beforeAll(async () => {
   nats = await testNats();
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-nats-'));
-  const remote = path.join(dir, 'remote.git');
-  const seed = path.join(dir, 'seed');
-  await execa('git', ['init', '--bare', '--quiet', '--initial-branch=main', remote]);
-  await execa('git', ['clone', '--quiet', remote, seed]);
-  await writeFile(path.join(seed, 'README.md'), 'hello\n');
-  const who = { GIT_AUTHOR_NAME: 'S', GIT_AUTHOR_EMAIL: 's@x', GIT_COMMITTER_NAME: 'S', GIT_COMMITTER_EMAIL: 's@x' };
-  await execa('git', ['add', '-A'], { cwd: seed });
-  await execa('git', ['commit', '--quiet', '-m', 'seed'], { cwd: seed, env: who });
-  await execa('git', ['push', '--quiet', 'origin', 'HEAD:main'], { cwd: seed });
+  const remote = await bareRemote(dir, { 'README.md': 'hello\n' });
 
   const file = path.join(dir, 'runner.yaml');
   await writeFile(file, stringify({ agents: { claudecode: agentBinaries().claude }, projects: { 'project-1': { remote } }, labels: ['linux', 'test'] }));

@@ -1,5 +1,4 @@
-const hasCode = (error: unknown, code: string): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+import { hasCode } from './error-code.js';
 
 /** `consume` on a durable consumer that was never provisioned (or whose stream is gone). */
 export class ConsumerNotFoundError extends Error {

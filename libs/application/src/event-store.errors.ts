@@ -1,3 +1,4 @@
+import { hasCode } from './error-code.js';
 import type { ExpectedPosition } from './event-store.port.js';
 
 /** The stream moved on since the appender read it; reload, decide again, retry. */
@@ -18,7 +19,7 @@ export class ConcurrencyError extends Error {
   }
 
   static is(error: unknown): error is ConcurrencyError {
-    return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EVENT_STORE.CONCURRENCY';
+    return hasCode(error, 'EVENT_STORE.CONCURRENCY');
   }
 }
 
@@ -32,7 +33,7 @@ export class DuplicateEventError extends Error {
   }
 
   static is(error: unknown): error is DuplicateEventError {
-    return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EVENT_STORE.DUPLICATE_EVENT';
+    return hasCode(error, 'EVENT_STORE.DUPLICATE_EVENT');
   }
 }
 

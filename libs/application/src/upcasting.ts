@@ -1,3 +1,4 @@
+import { hasCode } from './error-code.js';
 import type { AppendResult, EventStore, ExpectedPosition, LogBatch, LogPosition, NewEvent, RecordedEvent } from './event-store.port.js';
 
 /**
@@ -25,7 +26,7 @@ export class UpcastError extends Error {
   }
 
   static is(error: unknown): error is UpcastError {
-    return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EVENT_STORE.UPCAST';
+    return hasCode(error, 'EVENT_STORE.UPCAST');
   }
 }
 
@@ -86,6 +87,11 @@ const stepKey = (type: string, from: number): string => `${type}@${from}`;
 
 /** An event store that writes current schema versions and reads everything upcast. */
 export class UpcastingEventStore implements EventStore {
+  /** `store` itself when there are no schemas to apply, else the store wrapped. */
+  static over(store: EventStore, schemas: EventSchemas | undefined): EventStore {
+    return schemas === undefined ? store : new UpcastingEventStore(store, schemas);
+  }
+
   constructor(
     private readonly inner: EventStore,
     private readonly schemas: EventSchemas,

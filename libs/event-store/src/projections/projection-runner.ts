@@ -100,8 +100,7 @@ export class ProjectionRunner {
   private async applyBatch(projection: Projection): Promise<{ events: number; position: LogPosition }> {
     const result = await this.transaction(async (tx) => {
       const after = await readCheckpoint(tx, projection.name, { lock: true });
-      const raw = new PostgresEventStore(tx);
-      const store = this.options.schemas === undefined ? raw : new UpcastingEventStore(raw, this.options.schemas);
+      const store = UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas);
       const batch = await store.readAll(after, this.batchSize);
       if (batch.events.length === 0) return { events: 0, position: after, committed: undefined };
       const committed = await projection.apply(tx, batch.events);

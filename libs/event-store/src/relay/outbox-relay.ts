@@ -1,5 +1,5 @@
 import { UpcastingEventStore, eventSubject } from '@orkestra/application';
-import type { Bus, EventSchemas, EventStore, RecordedEvent } from '@orkestra/application';
+import type { Bus, EventSchemas, RecordedEvent } from '@orkestra/application';
 import pg from 'pg';
 import { readCheckpoint, storeCheckpoint } from '../checkpoints.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
@@ -103,8 +103,7 @@ export class OutboxRelay {
 
   private async relay(client: pg.Client): Promise<void> {
     await client.query('LISTEN ork_messages');
-    const raw = new PostgresEventStore(client);
-    const store: EventStore = this.options.schemas === undefined ? raw : new UpcastingEventStore(raw, this.options.schemas);
+    const store = UpcastingEventStore.over(new PostgresEventStore(client), this.options.schemas);
     const batchSize = this.options.batchSize ?? 500;
     const pacer = new ReadPacer(this.options.pollMs ?? 1_000);
     let position = await readCheckpoint(client, this.name);

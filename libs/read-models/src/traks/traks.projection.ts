@@ -1,5 +1,5 @@
 import { UpcastingEventStore, trakIdOf } from '@orkestra/application';
-import type { EventSchemas, EventStore, RecordedEvent } from '@orkestra/application';
+import type { EventSchemas, RecordedEvent } from '@orkestra/application';
 import { evolve, initialState } from '@orkestra/domain';
 import type { TrakEvent, TrakState } from '@orkestra/domain';
 import { PostgresEventStore } from '@orkestra/event-store';
@@ -68,17 +68,12 @@ export class TraksProjection implements Projection {
     const cached = this.cache.get(streamId);
     if (cached !== undefined && cached.position === position - 1) return cached;
     if (position === 1) return { state: initialState(), position: 0 };
-    const { events } = await this.store(tx).readStream(streamId);
+    const { events } = await UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas).readStream(streamId);
     const before = events.filter((e) => e.streamPosition < position);
     return {
       state: before.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as unknown as TrakEvent), initialState()),
       position: position - 1,
     };
-  }
-
-  private store(tx: Queryable): EventStore {
-    const raw = new PostgresEventStore(tx);
-    return this.options.schemas === undefined ? raw : new UpcastingEventStore(raw, this.options.schemas);
   }
 
   private remember(folded: ReadonlyMap<string, Folded>): void {
