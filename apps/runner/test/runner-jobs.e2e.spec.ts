@@ -132,6 +132,24 @@ describe('an agent-run job', () => {
     expect(await readFile(path.join(check, 'fixed.txt'), 'utf8')).toBe('fixed\n');
   });
 
+  it('returns the agent’s questions, with their context and options, when it asks instead of delivering', async () => {
+    const questions = [
+      {
+        question: 'Should /health also check the database?',
+        context: 'A database check makes the endpoint slower and can fail the load balancer’s probe.',
+        options: [{ label: 'Yes', description: 'Report 503 when Postgres is down.' }, { label: 'No' }],
+      },
+      { question: 'Which path?', options: [{ label: '/health' }, { label: '/healthz', description: 'The Kubernetes habit.' }] },
+    ];
+    server.setScript({ turns: [{ text: 'Two things are unclear.', tool_use: [{ name: 'StructuredOutput', input: { type: 'questions', questions } }] }] });
+    const job = jobAfter(trakCommands.createTrak('t-questions'), { type: 'RequestAgentRun', data: { runId: 't-questions_a0_1' }, metadata: meta });
+
+    const result = await runnerJobs('runner-q').agentRun(job);
+
+    expect(result).toMatchObject({ kind: 'agent-finished', jobId: 't-questions_a0_1' });
+    expect(result.kind === 'agent-finished' && result.output).toEqual({ type: 'questions', questions });
+  });
+
   it('reports an answer that breaks the stage’s contract as malformed output', async () => {
     server.setScript({ turns: ['I think it is fine, no structured answer.'] });
     const job = jobAfter(trakCommands.createTrak('t-prose'), { type: 'RequestAgentRun', data: { runId: 't-prose_a0_1' }, metadata: meta });

@@ -77,7 +77,7 @@ describe('a runner on the bus', () => {
     fake.finish('job-1');
 
     await eventually(() => expect(received.map((r) => [r.subject, r.result.kind, r.msgId])).toEqual([
-      ['ork.res.job-1.agent-started', 'agent-started', 'job-1:agent-started'],
+      ['ork.res.job-1.agent-started', 'agent-started', 'job-1:agent-started:runner-a'],
       ['ork.res.job-1.agent-finished', 'agent-finished', 'job-1:agent-finished'],
     ]));
     expect(received[0]!.result).toMatchObject({ runnerId: 'runner-a', sessionId: 'ses-job-1' });

@@ -14,6 +14,7 @@ describe('runner config', () => {
       dataDir: path.join(homedir(), '.orkestra', 'runner'),
       labels: [],
       drainGraceSeconds: 60,
+      ackWaitSeconds: 30,
       agents: {},
       projects: {},
     });
@@ -31,6 +32,12 @@ describe('runner config', () => {
         '  ORK_RUNNER_SLOTS: expected an integer >= 1, got "0"',
       ].join('\n'),
     );
+  });
+
+  it('reads ORK_RUNNER_ACK_WAIT_SECONDS and refuses a wait that is not a positive whole number of seconds', () => {
+    expect(loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '5' })).toMatchObject({ ackWaitSeconds: 5 });
+    expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '0' })).toThrow('ORK_RUNNER_ACK_WAIT_SECONDS: expected an integer >= 1, got "0"');
+    expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '2.5' })).toThrow(/ORK_RUNNER_ACK_WAIT_SECONDS: .*"2\.5"/);
   });
 });
 

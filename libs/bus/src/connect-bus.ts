@@ -7,11 +7,27 @@ export interface ConnectBusOptions extends Omit<JetStreamBusOptions, 'ownsConnec
   readonly servers: string | string[];
   /** Connection name the server shows for this client, e.g. the service name. */
   readonly name?: string;
+  /** Pause between attempts to reconnect after losing the server. Default 1 s (plus the client's jitter). */
+  readonly reconnectTimeWaitMs?: number;
 }
 
-/** Connects to NATS and returns a bus that owns the connection: `close()` drains it. */
+/**
+ * Connects to NATS and returns a bus that owns the connection: `close()` drains it.
+ *
+ * The first connection must succeed (a service that cannot reach NATS at boot fails fast and
+ * its supervisor restarts it). After that the connection never gives up: through an outage it
+ * keeps trying to reconnect and consumptions resume once it is back. Publishes and key-value
+ * writes made meanwhile fail or time out: a caller that must not lose one retries it.
+ */
 export async function connectBus(options: ConnectBusOptions): Promise<JetStreamBus> {
-  const { servers, name, ...busOptions } = options;
-  const connection = await connect({ servers, ...(name === undefined ? {} : { name }) });
+  const { servers, name, reconnectTimeWaitMs = 1_000, ...busOptions } = options;
+  const connection = await connect({
+    servers,
+    ...(name === undefined ? {} : { name }),
+    waitOnFirstConnect: false,
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: reconnectTimeWaitMs,
+  });
   return new JetStreamBus(connection, { ...busOptions, ownsConnection: true });
 }

@@ -8,3 +8,4 @@ export { describeBusBehaviour } from './bus-behaviour.js';
 export { eventually, sleep } from './eventually.js';
 export * from './model-server/index.js';
 export { agentBinaries } from './agent-binaries.js';
+export { startPrivateNats, type PrivateNats, type PrivateNatsOptions } from './private-nats.js';

@@ -13,6 +13,7 @@ import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
 import { detectAgents } from './detect-agents.js';
 import { RunnerService } from './runner-service.js';
+import { WorktreeCollection } from './worktree-collection.js';
 
 /** Connects the runner to NATS at start and drains it on shutdown. Without a NATS URL it takes no work. */
 @Injectable()
@@ -20,6 +21,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger('runner');
   private bus: JetStreamBus | undefined;
   private service: RunnerService | undefined;
+  private collection: WorktreeCollection | undefined;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
@@ -35,8 +37,10 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const executables = await detectAgents(config.agents, process.env['PATH']);
     const agents = Object.keys(executables) as AgentKind[];
     for (const kind of agents) await mkdir(path.join(config.dataDir, 'tmp', kind), { recursive: true });
+    // One git layer per data dir: its locks serialise the jobs and the collector.
+    const git = createRunnerGit({ root: config.dataDir });
     const jobs = createRunnerJobs({
-      git: createRunnerGit({ root: config.dataDir }),
+      git,
       projects: (projectId) => {
         const project = config.projects[projectId];
         if (project === undefined) return undefined;
@@ -62,14 +66,24 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       bus,
       executor: jobs,
       identity: { name: config.name, labels: config.labels, agents, slots: config.slots },
+      ackWaitMs: config.ackWaitSeconds * 1000,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      status: () => this.collection?.status() ?? {},
     });
     await this.service.start();
+    this.collection = new WorktreeCollection({
+      bus,
+      runnerName: config.name,
+      git,
+      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+    });
+    await this.collection.start();
     if (agents.length === 0) this.logger.warn('No agent CLI found (claude, opencode): this runner takes gate and integration jobs only');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.service?.drain(this.config.drainGraceSeconds * 1000);
+    await this.collection?.stop();
     const bus = this.bus;
     this.bus = undefined;
     await bus?.close();

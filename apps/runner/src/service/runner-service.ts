@@ -28,7 +28,25 @@ export interface RunnerServiceOptions {
   readonly ackWaitMs?: number;
   /** How often the registry entry is refreshed. Default 10 s (the bucket forgets a runner after 30 s). */
   readonly heartbeatMs?: number;
+  /** Extra fields for the registry entry (e.g. disk use), read at every write; they never replace the runner's own fields. */
+  readonly status?: () => Readonly<Record<string, unknown>>;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Backoff between attempts to store or publish a finished job's result: doubling from the first to the max. */
+const RESULT_RETRY_FIRST_MS = 250;
+const RESULT_RETRY_MAX_MS = 5_000;
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The durable consumers runners share, one per kind of work, so each runner takes only what it can run. */
@@ -114,13 +132,12 @@ export class RunnerService {
       await this.slots.acquire();
       this.running.set(job.jobId, controller);
       await this.register();
-      const result = await this.execute(job, controller.signal);
+      const result = await this.execute(job, message.deliveryCount, controller.signal);
       if (controller.signal.aborted) {
         message.nak();
         return;
       }
-      await this.results!.put(job.jobId, result);
-      await this.publishResult(result);
+      await this.recordResult(result, controller.signal);
     } finally {
       clearInterval(keepAlive);
       if (this.running.delete(job.jobId)) this.slots.release();
@@ -128,12 +145,12 @@ export class RunnerService {
     }
   }
 
-  private execute(job: Job, signal: AbortSignal): Promise<JobResult> {
+  private execute(job: Job, delivery: number, signal: AbortSignal): Promise<JobResult> {
     let line = 0;
     const publishLine = (entry: object): void => {
       const seq = ++line;
       void this.options.bus
-        .publish(logSubject(job.trakId, job.jobId), JSON.stringify({ seq, at: this.now(), ...entry }), { msgId: `${job.jobId}:${seq}` })
+        .publish(logSubject(job.trakId, job.jobId), JSON.stringify({ seq, attempt: delivery, at: this.now(), ...entry }), { msgId: `${job.jobId}:${delivery}:${seq}` })
         .catch((error: unknown) => this.log('could not publish a log line', { jobId: job.jobId, error: String(error) }));
     };
     switch (job.kind) {
@@ -155,12 +172,51 @@ export class RunnerService {
   }
 
   private async publishResult(result: JobResult): Promise<void> {
-    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: `${result.jobId}:${result.kind}` });
+    // Each runner that starts a job says so (a handover after a lost runner); the end is said once.
+    const msgId = result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId}` : `${result.jobId}:${result.kind}`;
+    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId });
+  }
+
+  /**
+   * Stores the result, then publishes it, each retried with backoff until it succeeds, so a
+   * NATS outage does not lose work already done. Once stored, a redelivery of the job is
+   * answered from the store. Gives up only when the job is stopped (drain past its grace):
+   * then it throws, the job is handed back, and the log says what was lost.
+   */
+  private async recordResult(result: JobResult, signal: AbortSignal): Promise<void> {
+    const { jobId } = result;
+    const stored = await this.untilDone('store the result', jobId, signal, () => this.results!.put(jobId, result));
+    if (!stored) {
+      this.log('GAVE UP storing a finished job’s result while stopping; the job will run again on another runner', { jobId, result });
+      throw new Error(`result of ${jobId} not stored: the runner stopped while NATS was unreachable`);
+    }
+    const published = await this.untilDone('publish the result', jobId, signal, () => this.publishResult(result));
+    if (!published) {
+      this.log('GAVE UP publishing a stored result while stopping; a redelivery of the job publishes it', { jobId, kind: result.kind });
+      throw new Error(`result of ${jobId} stored but not published: the runner stopped while NATS was unreachable`);
+    }
+  }
+
+  /** Runs `attempt` until it succeeds (true) or `signal` aborts (false), logging each failure and backing off 250 ms doubling to 5 s. */
+  private async untilDone(what: string, jobId: string, signal: AbortSignal, attempt: () => Promise<unknown>): Promise<boolean> {
+    for (let failures = 0; !signal.aborted; failures++) {
+      try {
+        await attempt();
+        if (failures > 0) this.log(`${what}: done after ${failures} failed attempts`, { jobId });
+        return true;
+      } catch (error) {
+        const delayMs = Math.min(RESULT_RETRY_MAX_MS, RESULT_RETRY_FIRST_MS * 2 ** Math.min(failures, 10));
+        this.log(`could not ${what}; retrying`, { jobId, attempt: failures + 1, retryInMs: delayMs, error: String(error) });
+        await abortableSleep(delayMs, signal);
+      }
+    }
+    return false;
   }
 
   private async register(): Promise<void> {
     const { identity } = this.options;
     await this.registry?.put(identity.name, {
+      ...this.options.status?.(),
       name: identity.name,
       labels: identity.labels,
       agents: identity.agents,
