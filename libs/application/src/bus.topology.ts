@@ -46,11 +46,14 @@ export const RUNNERS_BUCKET: KeyValueBucketSpec = { name: 'ork_runners', ttlMs: 
 /** Results already published, by job id, so a job delivered twice is answered from here. */
 export const JOB_RESULTS_BUCKET: KeyValueBucketSpec = { name: 'ork_job_results', ttlMs: 24 * 60 * 60_000 };
 
+/** Jobs the scheduler called off (the Trak moved on, was cancelled, or its runner was lost), by job id; runners skip or stop them. */
+export const JOB_CANCELS_BUCKET: KeyValueBucketSpec = { name: 'ork_job_cancels', ttlMs: 24 * 60 * 60_000 };
+
 /** What every service provisions at boot; each service adds its own consumers. */
 export const ORKESTRA_TOPOLOGY: BusTopology = {
   streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM],
   consumers: [],
-  buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET],
+  buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET, JOB_CANCELS_BUCKET],
 };
 
 /** Subject tokens may not hold `.`, `*`, `>` or whitespace; anything else passes through. */

@@ -19,7 +19,10 @@ export interface HandleResult<State> {
   readonly streamId: string;
   /** The events this command appended, or those its first attempt appended when it was a repeat. */
   readonly events: readonly AppendedEvent[];
+  /** The stream's state after the command. */
   readonly state: State;
+  /** The state the command was decided on: `events` folded onto it give `state` (for a repeat, the current state). */
+  readonly priorState: State;
   readonly streamPosition: number;
   /** True when the idempotency key had been seen: nothing was appended this time. */
   readonly repeated: boolean;
@@ -56,7 +59,7 @@ export function commandHandler<State, Cmd extends Command, Evt extends Event>(
       const state = history.reduce((s, e) => deps.decider.evolve(s, { type: e.type, data: e.data } as unknown as Evt), deps.decider.initialState());
 
       const earlier = options.idempotencyKey === undefined ? [] : history.filter((e) => e.metadata['idempotencyKey'] === options.idempotencyKey);
-      if (earlier.length > 0) return { streamId, events: earlier, state, streamPosition, repeated: true };
+      if (earlier.length > 0) return { streamId, events: earlier, state, priorState: state, streamPosition, repeated: true };
 
       const decided = deps.decider.decide(command, state);
       const next = decided.reduce(deps.decider.evolve, state);
@@ -69,7 +72,7 @@ export function commandHandler<State, Cmd extends Command, Evt extends Event>(
         ...(command.metadata.actor !== undefined && { actor: command.metadata.actor }),
         ...(options.idempotencyKey !== undefined && { idempotencyKey: options.idempotencyKey }),
       };
-      if (decided.length === 0) return { streamId, events: [], state, streamPosition, repeated: false };
+      if (decided.length === 0) return { streamId, events: [], state, priorState: state, streamPosition, repeated: false };
       const toAppend = decided.map((e): NewEvent => ({ id: deps.newId(), type: e.type, data: e.data, metadata }));
       try {
         const appended = await deps.store.append(streamId, toAppend, { expected: streamPosition });
@@ -81,7 +84,7 @@ export function commandHandler<State, Cmd extends Command, Evt extends Event>(
           streamPosition: streamPosition + i + 1,
           globalPosition: appended.globalPositions[i]!,
         }));
-        return { streamId, events, state: next, streamPosition: appended.streamPosition, repeated: false };
+        return { streamId, events, state: next, priorState: state, streamPosition: appended.streamPosition, repeated: false };
       } catch (error) {
         if (!ConcurrencyError.is(error) || attempt >= maxAttempts) throw error;
       }

@@ -6,7 +6,7 @@ export type { Config, Env, ParseConfigInput } from './config/parse-config.js';
 export type { ConfigFile } from './config/config-file.js';
 export { ConfigError, CONFIG_INVALID, formatConfigIssue } from './config/config.error.js';
 export type { ConfigIssue } from './config/config.error.js';
-export { integerSetting, portSetting, hostSetting } from './config/setting.schemas.js';
+export { integerSetting, portSetting, hostSetting, natsUrlSetting, natsNamespaceSetting, databaseUrlSetting } from './config/setting.schemas.js';
 export type { IntegerBounds } from './config/setting.schemas.js';
 export { deepFreeze } from './config/deep-freeze.js';
 export type { DeepReadonly } from './config/deep-freeze.js';

@@ -1,4 +1,5 @@
-import type { FlowDefinition, TrakCommand, TrakState } from '@orkestra/domain';
+import { trakStreamMetadata } from '@orkestra/application';
+import type { FlowDefinition, TrakCommand } from '@orkestra/domain';
 
 export const NOW = '2026-11-24T10:00:00.000Z';
 
@@ -24,4 +25,5 @@ export const setAutoMode = (enabled: boolean, actor = 'bob'): Extract<TrakComman
 
 export const cancel = (reason: string): Extract<TrakCommand, { type: 'Cancel' }> => ({ type: 'Cancel', data: { reason }, metadata: { now: NOW, actor: 'carol' } });
 
-export const projectOf = (state: TrakState): Record<string, unknown> => (state.status === 'Initial' ? {} : { projectId: state.trak.projectId });
+/** The project id in every event's metadata, as the services write it. */
+export const projectOf = trakStreamMetadata;

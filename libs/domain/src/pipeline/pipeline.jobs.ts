@@ -1,5 +1,5 @@
 import { agentRunId, gateRunId } from '../trak/trak.ids.js';
-import type { StateOf, TrakRecord } from '../trak/trak.state.js';
+import type { StateOf, TrakRecord, TrakState } from '../trak/trak.state.js';
 import { earlierStages, stageDefinition, stageIndex } from '../trak/trak.rules.js';
 import type { IntegrationMode } from '../trak/trak.values.js';
 import type { AgentRunJob, GateRunJob, IntegrationJob, OutputContract, RepoRef } from './pipeline.types.js';
@@ -90,4 +90,18 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
 
 function repoOf(trak: TrakRecord): RepoRef {
   return { branch: trak.branch, baseBranch: trak.baseBranch, ...(trak.baseCommit !== undefined && { baseCommit: trak.baseCommit }) };
+}
+
+/** The job the Trak waits on in its current state (agent run, gate run or integration), if any. */
+export function currentJobId(state: TrakState): string | undefined {
+  switch (state.status) {
+    case 'AgentRunning':
+      return state.run.runId;
+    case 'GateRunning':
+      return state.gateRunId;
+    case 'Integrating':
+      return state.jobId;
+    default:
+      return undefined;
+  }
 }

@@ -10,3 +10,10 @@ export const gateRunId = (trakId: string, stageIndex: number, iteration: number)
 export const integrationJobId = (trakId: string, attempt: number): string => `${trakId}_i${attempt}`;
 
 export const subtrakId = (parentId: string, ordinal: number): string => `${parentId}-s${ordinal}`;
+
+const JOB_ID = /^(.+)_(?:[ag]\d+_\d+|i\d+)$/;
+
+/** The Trak a job id belongs to, or undefined when the id is not one this module made. */
+export function trakIdOfJob(jobId: string): string | undefined {
+  return JOB_ID.exec(jobId)?.[1];
+}

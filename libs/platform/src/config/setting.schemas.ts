@@ -39,3 +39,12 @@ export const hostSetting = () => {
   const error = 'expected a host name or IP address';
   return z.string({ error }).regex(/^\S+$/, { error });
 };
+
+/** A NATS server URL, e.g. `nats://127.0.0.1:4222`. */
+export const natsUrlSetting = () => z.string().regex(/^(nats|tls|ws|wss):\/\/\S+$/, { error: 'expected a NATS URL such as nats://127.0.0.1:4222' });
+
+/** Put before every stream, subject and bucket name, so several installations can share one NATS. */
+export const natsNamespaceSetting = () => z.string().regex(/^[A-Za-z0-9_-]*$/, { error: 'expected letters, digits, "-" or "_"' });
+
+/** A Postgres connection URL, e.g. `postgres://postgres@127.0.0.1:5432/orkestra`. */
+export const databaseUrlSetting = () => z.string().regex(/^postgres(ql)?:\/\/\S+$/, { error: 'expected a Postgres URL such as postgres://user@127.0.0.1:5432/orkestra' });

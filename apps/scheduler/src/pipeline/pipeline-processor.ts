@@ -1,0 +1,238 @@
+import { trakIdOf, trakStreamId } from '@orkestra/application';
+import type { CommandHandler, EventStore, HandleResult } from '@orkestra/application';
+import { DEADLINE_GRACE_MS, DomainError, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
+import type { Job, JobResult, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
+import type { JobCancels, JobOutcome, JobQueue, RateLimitHolds, TimerStore } from './ports.js';
+
+/** An event of the log as the scheduler sees it: from the bus, or just appended by itself. */
+export interface LoggedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export interface PipelineProcessorDeps {
+  readonly store: EventStore;
+  readonly handle: CommandHandler<TrakState, TrakCommand>;
+  readonly queue: JobQueue;
+  readonly timers: TimerStore;
+  readonly holds: RateLimitHolds;
+  readonly cancels: JobCancels;
+  /** A job was queued or a slot freed: the dispatcher should look again. */
+  readonly wakeDispatcher: () => void;
+  /** A timer was stored: the firer should look again. */
+  readonly wakeTimers: () => void;
+  readonly now?: () => Date;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** A runner's result for the Trak's current job was recorded (the start of a stage hand-off). */
+  readonly onResultRecorded?: (trakId: string) => void;
+}
+
+/** Events followed at once by this process, so their copy from the bus is not processed twice. */
+const FOLLOWED_MEMORY = 20_000;
+
+const TERMINAL_RESULTS: Readonly<Partial<Record<JobResult['kind'], JobOutcome>>> = {
+  'agent-finished': 'finished',
+  'agent-failed': 'failed',
+  'gate-finished': 'finished',
+  'integration-finished': 'finished',
+};
+
+/**
+ * Runs the pure pipeline on each input (an event of the log, a runner's result, a timer) and
+ * carries out what it decides: commands to Traks, jobs to the queue, timers, cancellations.
+ *
+ * Every effect is idempotent, so the same input processed twice (a redelivery, a second
+ * scheduler instance, a replay) changes nothing the second time: commands carry an idempotency
+ * key made from the input, jobs and timers are keyed by their ids, and a job is queued only while
+ * it is still the Trak's current job. The events a command appends are followed at once rather
+ * than after their round trip through the relay, which keeps stage hand-offs fast; their copy
+ * from the bus is then skipped, or finds everything done.
+ */
+export class PipelineProcessor {
+  private readonly followed = new Set<string>();
+
+  constructor(private readonly deps: PipelineProcessorDeps) {}
+
+  /** An event from ORK_EVENTS. Events of other streams are not the pipeline's. */
+  async onEvent(event: LoggedEvent): Promise<void> {
+    const trakId = trakIdOf(event.streamId);
+    if (trakId === undefined || this.followed.has(event.id)) return;
+    const { events } = await this.deps.store.readStream(event.streamId);
+    let atEvent = initialState();
+    let current = initialState();
+    for (const recorded of events) {
+      current = evolve(current, asTrakEvent(recorded));
+      if (recorded.streamPosition <= event.streamPosition) atEvent = current;
+    }
+    await this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, {
+      key: `evt:${event.id}`,
+      correlationId: correlationOf(event),
+    });
+  }
+
+  /** A runner's report on a job. */
+  async onResult(result: JobResult): Promise<void> {
+    const trakId = trakIdOfJob(result.jobId);
+    if (trakId === undefined) {
+      this.log('a result for a job id the scheduler never makes was dropped', { jobId: result.jobId, kind: result.kind });
+      return;
+    }
+    const { queue } = this.deps;
+    if (result.kind === 'agent-started') await queue.started(result.jobId, result.runnerId);
+    const outcome = TERMINAL_RESULTS[result.kind];
+    if (outcome !== undefined) {
+      await queue.finish(result.jobId, outcome);
+      this.deps.wakeDispatcher();
+    }
+    if (result.kind === 'agent-failed' && result.reason === 'RateLimited' && result.resetAt !== undefined) {
+      const agent = await queue.agentOf(result.jobId);
+      if (agent !== undefined) await this.deps.holds.hold(agent, result.resetAt, `rate limited: ${result.message}`);
+      this.deps.wakeDispatcher();
+    }
+    const state = await this.load(trakId);
+    const recorded = await this.run({ kind: 'result', result }, state, state, { key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId });
+    if (recorded && outcome !== undefined) this.deps.onResultRecorded?.(trakId);
+  }
+
+  /** The runner of an agent run stopped reporting: the run is called off and the stage runs again. */
+  async onRunLost(run: { readonly jobId: string; readonly runnerId: string; readonly lastSeen: string }): Promise<void> {
+    await this.deps.queue.finish(run.jobId, 'lost');
+    await this.deps.cancels.cancel(run.jobId, `runner ${run.runnerId} was lost`);
+    this.log('runner lost; its agent run goes back to the queue', { ...run });
+    await this.onResult({ kind: 'agent-failed', jobId: run.jobId, reason: 'Lost', message: `runner ${run.runnerId} has not been heard from since ${run.lastSeen}` });
+  }
+
+  /** A stored timer came due. */
+  async onTimer(timer: Timer, firedAt: string): Promise<void> {
+    const state = await this.load(timer.trakId);
+    await this.run({ kind: 'timer', timer, firedAt }, state, state, { key: `tmr:${timer.id}`, correlationId: timer.id });
+  }
+
+  private async load(trakId: string): Promise<TrakState> {
+    const { events } = await this.deps.store.readStream(trakStreamId(trakId));
+    return events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState());
+  }
+
+  /** Decides and applies. True when a command was appended for the input. */
+  private async run(input: PipelineInput, atInput: TrakState, current: TrakState, context: RunContext): Promise<boolean> {
+    const outputs = decidePipeline(input, atInput);
+    // Timers first: a deadline must exist before its job can be dispatched and arm it.
+    const ordered = [...outputs.filter((o) => o.kind === 'schedule'), ...outputs.filter((o) => o.kind !== 'schedule')];
+    const sent = new Set(outputs.flatMap((o) => (o.kind === 'send-job' && currentJobId(current) === o.job.jobId ? [o.job.jobId] : [])));
+    let appended = false;
+    for (const output of ordered) {
+      const index = outputs.indexOf(output);
+      appended = (await this.apply(output, current, sent, { ...context, key: `${context.key}:${index}` }, outputs)) || appended;
+    }
+    return appended;
+  }
+
+  private async apply(output: PipelineOutput, current: TrakState, sent: ReadonlySet<string>, context: RunContext, all: readonly PipelineOutput[]): Promise<boolean> {
+    const { queue, timers, cancels } = this.deps;
+    switch (output.kind) {
+      case 'command':
+        return this.command(output.trakId, output.command, context);
+      case 'send-job':
+        if (!sent.has(output.job.jobId)) {
+          this.log('a job the Trak no longer waits on was not sent', { jobId: output.job.jobId, current: currentJobId(current) ?? null });
+          return false;
+        }
+        if (await queue.enqueue(output.job)) this.deps.wakeDispatcher();
+        return false;
+      case 'schedule': {
+        const guarded = deadlineJob(output.timer);
+        if (guarded !== undefined) {
+          const job = all.find((o): o is { kind: 'send-job'; job: Job } => o.kind === 'send-job' && o.job.jobId === guarded)?.job;
+          if (job === undefined || !sent.has(job.jobId)) return false;
+          // The pipeline counts from the request; the scheduler counts from dispatch, so time queued behind a limit is not the run's.
+          const delayMs = 'timeoutSeconds' in job ? job.timeoutSeconds * 1000 + DEADLINE_GRACE_MS : DEADLINE_GRACE_MS;
+          await timers.schedule(output.timer, { afterDispatchOf: job.jobId, delayMs });
+        } else {
+          await timers.schedule(output.timer, { at: output.at });
+        }
+        this.deps.wakeTimers();
+        return false;
+      }
+      case 'cancel-job':
+        await queue.finish(output.jobId, 'cancelled');
+        await cancels.cancel(output.jobId, output.reason);
+        this.deps.wakeDispatcher();
+        return false;
+      case 'complete': {
+        const trakId = 'trak' in current ? current.trak.trakId : undefined;
+        if (trakId === undefined) return false;
+        for (const jobId of await queue.finishTrak(trakId, 'cancelled')) await cancels.cancel(jobId, 'the Trak is finished');
+        await timers.clearTrak(trakId);
+        this.deps.wakeDispatcher();
+        return false;
+      }
+      case 'ignore':
+        this.log(`pipeline: ${output.reason}`, { detail: output.detail });
+        return false;
+    }
+  }
+
+  private async command(trakId: string, pending: Extract<PipelineOutput, { kind: 'command' }>['command'], context: RunContext): Promise<boolean> {
+    const command = { ...pending, metadata: { now: this.now(), actor: 'scheduler' } } as TrakCommand;
+    let result: HandleResult<TrakState>;
+    try {
+      result = await this.deps.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId });
+    } catch (error) {
+      // The Trak moved on since the input (a person acted, another instance got there first).
+      if (DomainError.is(error)) {
+        this.log('pipeline command refused by the Trak; nothing to do', { trakId, command: command.type, code: error.code, reason: error.message });
+        return false;
+      }
+      throw error;
+    }
+    if (result.repeated || result.events.length === 0) return false;
+    await this.follow(result, context.correlationId);
+    return true;
+  }
+
+  /** Runs the pipeline on events this process just appended, each with the state right after it. */
+  private async follow(result: HandleResult<TrakState>, correlationId: string): Promise<void> {
+    let state = result.priorState;
+    for (const event of result.events) {
+      state = evolve(state, asTrakEvent(event));
+      this.remember(event.id);
+      await this.run({ kind: 'event', event: asTrakEvent(event) }, state, result.state, { key: `evt:${event.id}`, correlationId });
+    }
+  }
+
+  private remember(eventId: string): void {
+    this.followed.add(eventId);
+    if (this.followed.size > FOLLOWED_MEMORY) this.followed.delete(this.followed.values().next().value!);
+  }
+
+  private now(): string {
+    return (this.deps.now ?? (() => new Date()))().toISOString();
+  }
+
+  private log(message: string, fields?: Record<string, unknown>): void {
+    this.deps.log?.(message, fields);
+  }
+}
+
+interface RunContext {
+  readonly key: string;
+  readonly correlationId: string;
+}
+
+/** An event of a Trak stream, as the log stores it. */
+const asTrakEvent = (event: { readonly type: string; readonly data: unknown }): TrakEvent => ({ type: event.type, data: event.data }) as TrakEvent;
+
+function correlationOf(event: LoggedEvent): string {
+  const id = event.metadata['correlationId'];
+  return typeof id === 'string' ? id : event.id;
+}
+
+function deadlineJob(timer: Timer): string | undefined {
+  if (timer.kind === 'run-deadline') return timer.runId;
+  if (timer.kind === 'gate-deadline') return timer.gateRunId;
+  return undefined;
+}

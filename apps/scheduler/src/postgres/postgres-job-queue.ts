@@ -1,0 +1,53 @@
+import type { AgentKind, Job } from '@orkestra/domain';
+import type pg from 'pg';
+import type { JobOutcome, JobQueue, RateLimitHolds } from '../pipeline/ports.js';
+
+/** The job queue in `scheduler.jobs`; the dispatcher reads the same table. */
+export class PostgresJobQueue implements JobQueue {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async enqueue(job: Job): Promise<boolean> {
+    const agent = job.kind === 'agent-run' ? job.stage.agent.kind : null;
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING`,
+      [job.jobId, job.trakId, job.projectId, job.kind, agent, JSON.stringify(job)],
+    );
+    return rowCount === 1;
+  }
+
+  async started(jobId: string, runnerId: string): Promise<void> {
+    await this.pool.query(`UPDATE scheduler.jobs SET runner_id = $2, started_at = now() WHERE job_id = $1 AND finished_at IS NULL`, [jobId, runnerId]);
+  }
+
+  async finish(jobId: string, outcome: JobOutcome): Promise<void> {
+    await this.pool.query(`UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE job_id = $1 AND finished_at IS NULL`, [jobId, outcome]);
+  }
+
+  async finishTrak(trakId: string, outcome: JobOutcome): Promise<string[]> {
+    const { rows } = await this.pool.query<{ job_id: string; out: boolean }>(
+      `UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE trak_id = $1 AND finished_at IS NULL
+       RETURNING job_id, dispatched_at IS NOT NULL AS out`,
+      [trakId, outcome],
+    );
+    return rows.filter((r) => r.out).map((r) => r.job_id);
+  }
+
+  async agentOf(jobId: string): Promise<AgentKind | undefined> {
+    const { rows } = await this.pool.query<{ agent_kind: AgentKind | null }>(`SELECT agent_kind FROM scheduler.jobs WHERE job_id = $1`, [jobId]);
+    return rows[0]?.agent_kind ?? undefined;
+  }
+}
+
+/** Rate-limit holds in `scheduler.holds`; a later reset time wins. */
+export class PostgresRateLimitHolds implements RateLimitHolds {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async hold(agent: AgentKind, until: string, reason: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO scheduler.holds (agent_kind, until, reason) VALUES ($1, $2, $3)
+       ON CONFLICT (agent_kind) DO UPDATE SET until = GREATEST(scheduler.holds.until, excluded.until), reason = excluded.reason`,
+      [agent, until, reason],
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import type { Timer } from '@orkestra/domain';
+import type pg from 'pg';
+import type { TimerDue, TimerStore } from '../pipeline/ports.js';
+
+/** A timer that came due, locked by the transaction that fires it. */
+export interface DueTimer {
+  readonly timer: Timer;
+  readonly dueAt: Date;
+}
+
+/** Durable timers in `scheduler.timers`. */
+export class PostgresTimerStore implements TimerStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async schedule(timer: Timer, due: TimerDue): Promise<void> {
+    if ('at' in due) {
+      await this.pool.query(
+        `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (timer_id) DO NOTHING`,
+        [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), due.at],
+      );
+      return;
+    }
+    // Armed when its job is dispatched; if that already happened, counted from then.
+    await this.pool.query(
+      `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at, armed_by_job, delay_ms)
+       VALUES ($1, $2, $3, $4,
+               (SELECT dispatched_at + $6 * interval '1 millisecond' FROM scheduler.jobs WHERE job_id = $5 AND dispatched_at IS NOT NULL),
+               $5, $6)
+       ON CONFLICT (timer_id) DO NOTHING`,
+      [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), due.afterDispatchOf, due.delayMs],
+    );
+  }
+
+  async clearTrak(trakId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM scheduler.timers WHERE trak_id = $1`, [trakId]);
+  }
+
+  /** Milliseconds until the next armed timer is due (0 when one is due now), or undefined when none is armed. */
+  async nextDueInMs(): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ ms: string | null }>(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(due_at) - now())) * 1000)::bigint AS ms FROM scheduler.timers WHERE due_at IS NOT NULL`,
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? undefined : Number(ms);
+  }
+
+  /**
+   * Runs `fire` on one due timer inside a transaction that holds its row (other scheduler
+   * instances skip it) and deletes it when `fire` succeeds. False when none is due.
+   */
+  async fireNext(fire: (due: DueTimer) => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ timer_id: string; timer: Timer; due_at: Date }>(
+        `SELECT timer_id, timer, due_at FROM scheduler.timers WHERE due_at <= now() ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      const row = rows[0];
+      if (row === undefined) {
+        await client.query('COMMIT');
+        return false;
+      }
+      await fire({ timer: row.timer, dueAt: row.due_at });
+      await client.query(`DELETE FROM scheduler.timers WHERE timer_id = $1`, [row.timer_id]);
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

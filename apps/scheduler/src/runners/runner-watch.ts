@@ -1,0 +1,63 @@
+import type { KeyValueBucket } from '@orkestra/application';
+import type pg from 'pg';
+import { Loop } from '../service/loop.js';
+
+/** An agent run whose runner stopped reporting. */
+export interface LostRun {
+  readonly jobId: string;
+  readonly runnerId: string;
+  /** When the runner was last heard of (its registry entry, or the run's start). */
+  readonly lastSeen: string;
+}
+
+export interface RunnerWatchOptions {
+  readonly pool: pg.Pool;
+  readonly registry: Pick<KeyValueBucket, 'entries'>;
+  /** A runner silent for this long has lost its runs. */
+  readonly lostAfterMs: number;
+  readonly intervalMs?: number;
+  readonly onLost: (run: LostRun) => Promise<void>;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Watches the runner registry. A runner heartbeats into it every few seconds and its entry
+ * expires when it stops; an agent run started on a runner that has been silent longer than
+ * `lostAfterMs` is lost. A run the bus redelivered to another runner in the meantime names
+ * that runner and is not lost.
+ */
+export class RunnerWatch {
+  private readonly lastSeen = new Map<string, number>();
+  private readonly loop: Loop;
+
+  constructor(private readonly options: RunnerWatchOptions) {
+    this.loop = new Loop({ name: 'runner watch', idleMs: options.intervalMs ?? 10_000, step: () => this.round(), ...(options.log !== undefined && { log: options.log }) });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One look at the registry and the runs out on runners. */
+  async round(): Promise<undefined> {
+    for (const entry of await this.options.registry.entries<{ lastSeen?: string }>()) {
+      const seen = Date.parse(entry.value.lastSeen ?? '');
+      if (Number.isFinite(seen)) this.lastSeen.set(entry.key, Math.max(seen, this.lastSeen.get(entry.key) ?? 0));
+    }
+    const { rows } = await this.options.pool.query<{ job_id: string; runner_id: string; started_at: Date }>(
+      `SELECT job_id, runner_id, started_at FROM scheduler.jobs
+        WHERE kind = 'agent-run' AND runner_id IS NOT NULL AND dispatched_at IS NOT NULL AND finished_at IS NULL`,
+    );
+    const now = Date.now();
+    for (const row of rows) {
+      const seen = Math.max(this.lastSeen.get(row.runner_id) ?? 0, row.started_at.getTime());
+      if (now - seen <= this.options.lostAfterMs) continue;
+      await this.options.onLost({ jobId: row.job_id, runnerId: row.runner_id, lastSeen: new Date(seen).toISOString() });
+    }
+    return undefined;
+  }
+}

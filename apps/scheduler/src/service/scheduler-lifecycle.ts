@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { connectBus } from '@orkestra/bus';
+import type { JetStreamBus } from '@orkestra/bus';
+import { migrate } from '@orkestra/event-store';
+import { ReadinessChecks } from '@orkestra/platform';
+import pg from 'pg';
+import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
+import { SCHEDULER_CONFIG, concurrencyLimits } from '../scheduler.config.js';
+import type { SchedulerConfig } from '../scheduler.config.js';
+import { SchedulerService } from './scheduler-service.js';
+
+/** Starts the scheduler's work when it has a database and NATS, and stops it cleanly on shutdown. */
+@Injectable()
+export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('scheduler');
+  private pool: pg.Pool | undefined;
+  private bus: JetStreamBus | undefined;
+  private service: SchedulerService | undefined;
+
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    private readonly readiness: ReadinessChecks,
+    private readonly metrics: SchedulerMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    if (config.databaseUrl === undefined || config.natsUrl === undefined) {
+      this.logger.warn('No database or NATS URL (ORK_SCHEDULER_DATABASE_URL, ORK_SCHEDULER_NATS_URL): this scheduler does no work');
+      return;
+    }
+    const applied = await migrate(config.databaseUrl);
+    if (applied.length > 0) this.logger.log({ msg: 'database migrated', applied });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: `ork-scheduler-${config.instance}`, max: config.concurrency + 6 });
+    this.pool = pool;
+    this.bus = await connectBus({ servers: config.natsUrl, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace });
+    this.readiness.register('postgres', async () => {
+      await pool.query('SELECT 1');
+    });
+    this.readiness.register('nats', () => {
+      if (this.bus === undefined) throw new Error('not connected to NATS');
+    });
+    this.metrics.attach(pool);
+    this.service = new SchedulerService({
+      pool,
+      databaseUrl: config.databaseUrl,
+      bus: this.bus,
+      limits: concurrencyLimits(config),
+      instance: config.instance,
+      runnerLostMs: config.runnerLostSeconds * 1000,
+      concurrency: config.concurrency,
+      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      observe: { resultRecorded: (trakId) => this.metrics.handoffStarted(trakId), dispatched: (jobs) => this.metrics.dispatched(jobs) },
+    });
+    await this.service.start();
+    this.logger.log({ msg: 'scheduler started', instance: config.instance, limits: concurrencyLimits(config) });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.service?.stop();
+    this.service = undefined;
+    const bus = this.bus;
+    this.bus = undefined;
+    await bus?.close();
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+}

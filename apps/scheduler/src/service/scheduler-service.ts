@@ -1,0 +1,110 @@
+import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, commandHandler, trakStreamMetadata } from '@orkestra/application';
+import type { Bus, ConsumerSpec, Consumption } from '@orkestra/application';
+import { trakDecider } from '@orkestra/domain';
+import type { ConcurrencyLimits, Job, JobResult } from '@orkestra/domain';
+import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
+import type { PublishedEvent } from '@orkestra/event-store';
+import type pg from 'pg';
+import { JobDispatcher } from '../dispatch/job-dispatcher.js';
+import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
+import { PostgresJobQueue, PostgresRateLimitHolds } from '../postgres/postgres-job-queue.js';
+import { PostgresTimerStore } from '../postgres/postgres-timer-store.js';
+import { RunnerWatch } from '../runners/runner-watch.js';
+import { TimerFirer } from '../timers/timer-firer.js';
+
+export interface SchedulerServiceOptions {
+  readonly pool: pg.Pool;
+  readonly databaseUrl: string;
+  readonly bus: Bus;
+  readonly limits: ConcurrencyLimits;
+  readonly instance: string;
+  readonly runnerLostMs: number;
+  /** Events and results handled at once. */
+  readonly concurrency: number;
+  readonly ackWaitMs?: number;
+  readonly runnerWatchIntervalMs?: number;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Hooks for metrics. */
+  readonly observe?: {
+    readonly resultRecorded?: (trakId: string) => void;
+    readonly dispatched?: (jobs: readonly Job[]) => void;
+  };
+}
+
+/** The scheduler's durable consumers: every Trak event, every runner result. */
+export const schedulerConsumers = (ackWaitMs: number): ConsumerSpec[] => [
+  { stream: EVENTS_STREAM.name, durable: 'scheduler-events', filterSubjects: ['ork.evt.*.trak.>'], ackWaitMs },
+  { stream: RESULTS_STREAM.name, durable: 'scheduler-results', ackWaitMs },
+];
+
+/**
+ * The scheduler at work: relays the log to the bus, runs the pipeline on every Trak event and
+ * runner result, sends jobs within the limits, fires timers and notices lost runners. Several
+ * instances may run at once: one relays (the others stand by), they share the consumers' messages
+ * and the timers, and dispatch passes take turns.
+ */
+export class SchedulerService {
+  readonly processor: PipelineProcessor;
+  private readonly relay: OutboxRelay;
+  private readonly dispatcher: JobDispatcher;
+  private readonly firer: TimerFirer;
+  private watch: RunnerWatch | undefined;
+  private consumptions: Consumption[] = [];
+
+  constructor(private readonly options: SchedulerServiceOptions) {
+    const { pool, bus, log } = options;
+    const timers = new PostgresTimerStore(pool);
+    const logOption = log === undefined ? {} : { log };
+    this.relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, instance: options.instance, ...logOption });
+    this.dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...logOption, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
+    this.processor = new PipelineProcessor({
+      store: new PostgresEventStore(pool),
+      handle: commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata }),
+      queue: new PostgresJobQueue(pool),
+      timers,
+      holds: new PostgresRateLimitHolds(pool),
+      cancels: {
+        cancel: async (jobId, reason) => {
+          await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put(jobId, { reason, at: new Date().toISOString() });
+        },
+      },
+      wakeDispatcher: () => this.dispatcher.wake(),
+      wakeTimers: () => this.firer.wake(),
+      ...logOption,
+      ...(options.observe?.resultRecorded !== undefined && { onResultRecorded: options.observe.resultRecorded }),
+    });
+    this.firer = new TimerFirer({ timers, fire: (timer, firedAt) => this.processor.onTimer(timer, firedAt), ...logOption });
+  }
+
+  async start(): Promise<void> {
+    const { bus, concurrency } = this.options;
+    const ackWaitMs = this.options.ackWaitMs ?? 30_000;
+    const consumers = schedulerConsumers(ackWaitMs);
+    await bus.provision({ streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_CANCELS_BUCKET] });
+    this.relay.start();
+    this.dispatcher.start();
+    this.firer.start();
+    this.watch = new RunnerWatch({
+      pool: this.options.pool,
+      registry: await bus.bucket(RUNNERS_BUCKET.name),
+      lostAfterMs: this.options.runnerLostMs,
+      ...(this.options.runnerWatchIntervalMs !== undefined && { intervalMs: this.options.runnerWatchIntervalMs }),
+      onLost: (run) => this.processor.onRunLost(run),
+      ...(this.options.log !== undefined && { log: this.options.log }),
+    });
+    this.watch.start();
+    const onError = (what: string) => (error: unknown, message: { subject: string }) =>
+      this.options.log?.(`${what} failed; it will be delivered again`, { subject: message.subject, error: error instanceof Error ? error.message : String(error) });
+    this.consumptions.push(
+      await bus.consume(EVENTS_STREAM.name, 'scheduler-events', (message) => this.processor.onEvent(message.json<PublishedEvent>()), { concurrency, onError: onError('handling an event') }),
+      await bus.consume(RESULTS_STREAM.name, 'scheduler-results', (message) => this.processor.onResult(message.json<JobResult>()), { concurrency, onError: onError('handling a result') }),
+    );
+  }
+
+  /** Stops taking messages, lets those in flight finish, stops the loops and the relay. */
+  async stop(): Promise<void> {
+    await Promise.all(this.consumptions.map((c) => c.stop()));
+    this.consumptions = [];
+    await Promise.all([this.watch?.stop(), this.firer.stop(), this.dispatcher.stop(), this.relay.stop()]);
+  }
+}

@@ -1,0 +1,161 @@
+import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
+import type { CommandHandler, Consumption } from '@orkestra/application';
+import { JetStreamBus } from '@orkestra/bus';
+import { trakDecider } from '@orkestra/domain';
+import type { FlowDefinition, Job, JobResult, TrakCommand, TrakState } from '@orkestra/domain';
+import { PostgresEventStore, migrate } from '@orkestra/event-store';
+import { testDatabase, testNats } from '@orkestra/testing';
+import type { TestDatabase, TestNats } from '@orkestra/testing';
+import pg from 'pg';
+import { SchedulerService } from '../../src/service/scheduler-service.js';
+import type { SchedulerServiceOptions } from '../../src/service/scheduler-service.js';
+
+export const T0 = '2026-11-24T10:00:00.000Z';
+
+/** One work stage checked by a script gate, then merged without a person: the shortest machine-driven flow. */
+export const gatedFlow: FlowDefinition = {
+  name: 'gated',
+  stages: [
+    {
+      name: 'work',
+      artifact: 'summary',
+      prompt: 'work.md',
+      agent: { kind: 'claudecode' },
+      gate: { kind: 'script', command: 'npm test', timeoutSeconds: 60 },
+      disallowedTools: [],
+      maxAttempts: 3,
+      agentTimeoutSeconds: 600,
+    },
+  ],
+  integration: { onFailure: 'work', autoMerge: true },
+};
+
+export function createTrak(trakId: string, projectId: string, flow: FlowDefinition = gatedFlow): Extract<TrakCommand, { type: 'CreateTrak' }> {
+  return {
+    type: 'CreateTrak',
+    data: { trakId, projectId, title: `Trak ${trakId}`, description: 'Do the thing', flow, subtaskFlows: {}, baseBranch: 'main', branch: `ork/${trakId}`, autoMode: true },
+    metadata: { now: new Date().toISOString(), actor: 'alice' },
+  };
+}
+
+/** Answers a job as a runner would: the results to publish, in order (none: the job is left hanging). */
+export type RunnerScript = (job: Job) => JobResult[] | Promise<JobResult[]>;
+
+/** A stand-in for the runners on the real bus: takes every job from ORK_JOBS and answers by script. */
+export class ScriptedRunners {
+  readonly received: Job[] = [];
+  private consumption: Consumption | undefined;
+
+  constructor(
+    private readonly bus: JetStreamBus,
+    private readonly script: RunnerScript,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM], consumers: [{ stream: JOBS_STREAM.name, durable: 'scripted-runners', ackWaitMs: 30_000 }], buckets: [] });
+    this.consumption = await this.bus.consume(
+      JOBS_STREAM.name,
+      'scripted-runners',
+      async (message) => {
+        const job = message.json<Job>();
+        this.received.push(job);
+        for (const result of await this.script(job)) await this.publish(result);
+      },
+      { concurrency: 8 },
+    );
+  }
+
+  publish(result: JobResult): Promise<unknown> {
+    const msgId = result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId}` : `${result.jobId}:${result.kind}`;
+    return this.bus.publish(resultSubject(result), JSON.stringify(result), { msgId });
+  }
+
+  jobIds(): string[] {
+    return this.received.map((j) => j.jobId);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumption?.stop();
+  }
+}
+
+/** A migrated database and a namespaced NATS for one spec file, and schedulers to run on them. */
+export class SchedulerHarness {
+  readonly pool: pg.Pool;
+  readonly bus: JetStreamBus;
+  readonly store: PostgresEventStore;
+  private readonly services: SchedulerService[] = [];
+  readonly logs: { message: string; fields?: Record<string, unknown> }[] = [];
+  readonly handle: CommandHandler<TrakState, TrakCommand>;
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly nats: TestNats,
+  ) {
+    this.pool = new pg.Pool({ connectionString: database.url, max: 30 });
+    this.bus = new JetStreamBus(nats.connection, { namespace: nats.prefix });
+    this.store = new PostgresEventStore(this.pool);
+    this.handle = commandHandler({ store: this.store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata });
+  }
+
+  static async create(): Promise<SchedulerHarness> {
+    const database = await testDatabase();
+    await migrate(database.url);
+    return new SchedulerHarness(database, await testNats());
+  }
+
+  async startScheduler(options: Partial<SchedulerServiceOptions> = {}): Promise<SchedulerService> {
+    const service = new SchedulerService({
+      pool: this.pool,
+      databaseUrl: this.database.url,
+      bus: this.bus,
+      limits: { global: 50, perProject: 50 },
+      instance: `test-${this.services.length + 1}`,
+      runnerLostMs: 60_000,
+      concurrency: 8,
+      log: (message, fields) => this.logs.push({ message, ...(fields !== undefined && { fields }) }),
+      ...options,
+    });
+    await service.start();
+    this.services.push(service);
+    return service;
+  }
+
+  runners(script: RunnerScript): ScriptedRunners {
+    return new ScriptedRunners(this.bus, script);
+  }
+
+  async command(trakId: string, command: TrakCommand): Promise<void> {
+    await this.handle(trakStreamId(trakId), command);
+  }
+
+  async eventTypes(trakId: string): Promise<string[]> {
+    return (await this.store.readStream(trakStreamId(trakId))).events.map((e) => e.type);
+  }
+
+  async state(trakId: string): Promise<TrakState> {
+    return (await this.store.readStream(trakStreamId(trakId))).events.reduce((s, e) => trakDecider.evolve(s, { type: e.type, data: e.data } as never), trakDecider.initialState());
+  }
+
+  async cleanup(): Promise<void> {
+    for (const service of this.services) await service.stop().catch(() => undefined);
+    await this.pool.end();
+    await this.nats.cleanup();
+    await this.database.drop();
+  }
+}
+
+/** A runner that finishes every agent run with an artifact, passes every gate and merges. */
+export const happyRunner = (runnerId = 'box-1'): RunnerScript => (job) => {
+  switch (job.kind) {
+    case 'agent-run':
+      return [
+        { kind: 'agent-started', jobId: job.jobId, runnerId, sessionId: `session-${job.trakId}` },
+        { kind: 'agent-finished', jobId: job.jobId, output: { type: 'artifact', content: `done: ${job.jobId}` }, usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.01 }, sessionId: `session-${job.trakId}` },
+      ];
+    case 'gate-run':
+      return [{ kind: 'gate-finished', jobId: job.jobId, exitCode: 0, timedOut: false, output: 'ok' }];
+    case 'integration':
+      return [{ kind: 'integration-finished', jobId: job.jobId, result: { kind: 'merged', mergeCommit: `merge-${job.trakId}` } }];
+  }
+};
