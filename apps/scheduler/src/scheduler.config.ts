@@ -30,6 +30,14 @@ export const schedulerConfigSchema = z.strictObject({
   projectMaxJobs: z.record(projectId, integerSetting({ min: 1 })).default({}),
   /** Agent runs at once per agent CLI (yaml only); a kind not named is bounded only by the other limits. */
   agentMaxJobs: z.strictObject({ claudecode: integerSetting({ min: 1 }).optional(), opencode: integerSetting({ min: 1 }).optional() }).default({}),
+  /**
+   * Spending limits per project, by project id (yaml only): `maxCostUsd` and/or `maxTokens`
+   * summed over every agent run of the project. Once crossed, no new stage of the project starts;
+   * its Traks wait Blocked with their work kept until the budget is raised and they are retried.
+   */
+  projectBudgets: z
+    .record(projectId, z.strictObject({ maxCostUsd: z.number().positive().optional(), maxTokens: integerSetting({ min: 1 }).optional() }))
+    .default({}),
   /** A runner not heard from for this long has lost its agent runs; they run again elsewhere. */
   runnerLostSeconds: integerSetting({ min: 10 }).default(60).meta({ env: 'ORK_SCHEDULER_RUNNER_LOST_SECONDS' }),
   /** Events and results handled at once by this instance. */

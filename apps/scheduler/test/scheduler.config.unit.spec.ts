@@ -14,6 +14,7 @@ describe('scheduler config', () => {
       maxJobsPerProject: 20,
       projectMaxJobs: {},
       agentMaxJobs: {},
+      projectBudgets: {},
       runnerLostSeconds: 60,
       concurrency: 16,
     });

@@ -1,3 +1,4 @@
+import { JOB_CANCELS_BUCKET } from '@orkestra/application';
 import type { Job } from '@orkestra/domain';
 import { eventually } from '@orkestra/testing';
 import { SchedulerHarness, createTrak, happyRunner } from './support/scheduler-harness.js';
@@ -14,6 +15,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await runners?.stop();
   runners = undefined;
+  await harness.stopSchedulers();
 });
 
 afterAll(async () => {
@@ -64,4 +66,78 @@ describe('the scheduler driving a Trak', () => {
       'IntegrationSucceeded',
     ]);
   }, 30_000);
+});
+
+describe('limits, holds and timers', () => {
+  it('keeps jobs out within the global limit and lets a project with one Trak go before a busy project’s third', async () => {
+    await harness.startScheduler({ limits: { global: 2, perProject: 10 } });
+    const runner = await withRunners(() => []); // takes jobs and says nothing until told
+    for (const id of ['big-1', 'big-2', 'big-3']) await harness.command(id, createTrak(id, 'busy'));
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1']));
+    await harness.command('small-1', createTrak('small-1', 'quiet'));
+    await eventually(async () => expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE dispatched_at IS NULL`)).toHaveLength(2));
+
+    await runner.publish({ kind: 'agent-failed', jobId: 'big-1_a0_1', reason: 'Exited', message: 'crashed' });
+
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1']));
+    await harness.command('big-2', { type: 'Cancel', data: { reason: 'not needed' }, metadata: { now: new Date().toISOString(), actor: 'alice' } });
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1', 'big-3_a0_1']));
+    // The cancelled Trak's job is called off for the runner that has it.
+    expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('big-2_a0_1'))?.value).toMatchObject({ reason: 'cancelled' });
+  }, 30_000);
+
+  it('holds an agent kind until a rate limit resets and retries the stage then, from timers that survive a restart', async () => {
+    await harness.startScheduler();
+    const resetAt = new Date(Date.now() + 2_500).toISOString();
+    let limited = false;
+    const happy = happyRunner();
+    const runner = await withRunners((job) => {
+      if (job.kind === 'agent-run' && !limited) {
+        limited = true;
+        return [{ kind: 'agent-failed', jobId: job.jobId, reason: 'RateLimited', message: 'usage limit reached', resetAt }];
+      }
+      return happy(job);
+    });
+    await harness.command('rl-1', createTrak('rl-1', 'p-rl'));
+    // The failed run's deadline is gone with it; the retry waits for the reset.
+    await eventually(async () => expect(await harness.rows(`SELECT kind FROM scheduler.timers WHERE trak_id = 'rl-1'`)).toEqual([{ kind: 'retry-due' }]));
+
+    // A new scheduler takes over while the hold and the retry wait; another Trak's agent run waits too.
+    await harness.stopSchedulers();
+    await harness.startScheduler();
+    await harness.command('rl-2', createTrak('rl-2', 'p-other'));
+
+    await eventually(async () => expect((await harness.state('rl-1')).status).toBe('Archived'), 15_000);
+    await eventually(async () => expect((await harness.state('rl-2')).status).toBe('Archived'), 15_000);
+    expect(runner.receivedAt.get('rl-1_a0_2')).toBeGreaterThanOrEqual(Date.parse(resetAt));
+    expect(runner.receivedAt.get('rl-2_a0_1')).toBeGreaterThanOrEqual(Date.parse(resetAt));
+  }, 30_000);
+
+  it('declares the run of a runner that went silent lost and runs the stage again', async () => {
+    await harness.startScheduler({ runnerLostMs: 500, runnerWatchIntervalMs: 100 });
+    const happy = happyRunner('box-2');
+    const runner = await withRunners((job) =>
+      job.jobId === 'lost-1_a0_1' ? [{ kind: 'agent-started', jobId: job.jobId, runnerId: 'box-gone', sessionId: 's-gone' }] : happy(job),
+    );
+    await harness.command('lost-1', createTrak('lost-1', 'p-lost'));
+
+    await eventually(async () => expect((await harness.state('lost-1')).status).toBe('Archived'), 15_000);
+    expect(runner.jobIds().filter((id) => id.includes('_a'))).toEqual(['lost-1_a0_1', 'lost-1_a0_2']);
+    const failure = (await harness.store.readStream('trak-lost-1')).events.find((e) => e.type === 'AgentRunFailed');
+    expect(failure?.data).toMatchObject({ runId: 'lost-1_a0_1', reason: 'Lost', message: expect.stringContaining('box-gone') });
+    expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('lost-1_a0_1'))?.value).toMatchObject({ reason: 'runner box-gone was lost' });
+  }, 30_000);
+
+  it('blocks a Trak instead of starting another stage once its project spent its budget, keeping its work', async () => {
+    await harness.startScheduler({ projectBudgets: { 'p-budget': { maxCostUsd: 0.005 } } });
+    const happy = happyRunner();
+    const runner = await withRunners((job) => (job.kind === 'gate-run' ? [{ kind: 'gate-finished', jobId: job.jobId, exitCode: 1, timedOut: false, output: 'FAIL' }] : happy(job)));
+    await harness.command('b-1', createTrak('b-1', 'p-budget'));
+
+    await eventually(async () => expect(await harness.state('b-1')).toMatchObject({ status: 'Blocked', reason: 'BudgetExceeded' }), 10_000);
+    expect(await harness.state('b-1')).toMatchObject({ detail: "Budget exceeded: cost $0.01 exceeds project p-budget's budget of $0.005" });
+    expect(runner.jobIds()).toEqual(['b-1_a0_1', 'b-1_g0_1']);
+    expect(await harness.eventTypes('b-1')).toContain('AgentRunCompleted');
+    expect(await harness.rows(`SELECT project_id, tokens, cost_usd::float8 AS cost FROM scheduler.usage`)).toContainEqual({ project_id: 'p-budget', tokens: '150', cost: 0.01 });
+  }, 20_000);
 });

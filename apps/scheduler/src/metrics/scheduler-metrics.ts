@@ -52,6 +52,30 @@ export class SchedulerMetrics {
       },
     });
     new Gauge({
+      name: 'ork_project_cost_usd',
+      help: 'Cost of every agent run of the project so far, as the runners reported it',
+      labelNames: ['project'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await rows<{ project_id: string; cost: number }>(`SELECT project_id, sum(cost_usd)::float8 AS cost FROM scheduler.usage GROUP BY project_id`)) {
+          this.set({ project: row.project_id }, row.cost);
+        }
+      },
+    });
+    new Gauge({
+      name: 'ork_project_tokens',
+      help: 'Tokens of every agent run of the project so far',
+      labelNames: ['project'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await rows<{ project_id: string; tokens: number }>(`SELECT project_id, sum(tokens)::float8 AS tokens FROM scheduler.usage GROUP BY project_id`)) {
+          this.set({ project: row.project_id }, row.tokens);
+        }
+      },
+    });
+    new Gauge({
       name: 'ork_traks',
       help: 'Traks by status, from the read model',
       labelNames: ['status'],

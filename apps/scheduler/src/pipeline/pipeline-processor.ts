@@ -1,8 +1,8 @@
 import { trakIdOf, trakStreamId } from '@orkestra/application';
 import type { CommandHandler, EventStore, HandleResult } from '@orkestra/application';
-import { DEADLINE_GRACE_MS, DomainError, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
-import type { Job, JobResult, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
-import type { JobCancels, JobOutcome, JobQueue, RateLimitHolds, TimerStore } from './ports.js';
+import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
+import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
+import type { JobCancels, JobOutcome, JobQueue, RateLimitHolds, TimerStore, UsageLedger } from './ports.js';
 
 /** An event of the log as the scheduler sees it: from the bus, or just appended by itself. */
 export interface LoggedEvent {
@@ -21,6 +21,9 @@ export interface PipelineProcessorDeps {
   readonly timers: TimerStore;
   readonly holds: RateLimitHolds;
   readonly cancels: JobCancels;
+  readonly usage: UsageLedger;
+  /** Each project's budget, if it has one. */
+  readonly projectBudget?: (projectId: string) => FlowBudget | undefined;
   /** A job was queued or a slot freed: the dispatcher should look again. */
   readonly wakeDispatcher: () => void;
   /** A timer was stored: the firer should look again. */
@@ -84,10 +87,7 @@ export class PipelineProcessor {
     const { queue } = this.deps;
     if (result.kind === 'agent-started') await queue.started(result.jobId, result.runnerId);
     const outcome = TERMINAL_RESULTS[result.kind];
-    if (outcome !== undefined) {
-      await queue.finish(result.jobId, outcome);
-      this.deps.wakeDispatcher();
-    }
+    if (outcome !== undefined) await this.endJob(result.jobId, outcome);
     if (result.kind === 'agent-failed' && result.reason === 'RateLimited' && result.resetAt !== undefined) {
       const agent = await queue.agentOf(result.jobId);
       if (agent !== undefined) await this.deps.holds.hold(agent, result.resetAt, `rate limited: ${result.message}`);
@@ -100,7 +100,7 @@ export class PipelineProcessor {
 
   /** The runner of an agent run stopped reporting: the run is called off and the stage runs again. */
   async onRunLost(run: { readonly jobId: string; readonly runnerId: string; readonly lastSeen: string }): Promise<void> {
-    await this.deps.queue.finish(run.jobId, 'lost');
+    await this.endJob(run.jobId, 'lost');
     await this.deps.cancels.cancel(run.jobId, `runner ${run.runnerId} was lost`);
     this.log('runner lost; its agent run goes back to the queue', { ...run });
     await this.onResult({ kind: 'agent-failed', jobId: run.jobId, reason: 'Lost', message: `runner ${run.runnerId} has not been heard from since ${run.lastSeen}` });
@@ -112,6 +112,29 @@ export class PipelineProcessor {
     await this.run({ kind: 'timer', timer, firedAt }, state, state, { key: `tmr:${timer.id}`, correlationId: timer.id });
   }
 
+  private async recordUsage(event: TrakEvent, state: TrakState): Promise<void> {
+    if ((event.type !== 'AgentRunCompleted' && event.type !== 'AgentRunFailed') || state.status === 'Initial') return;
+    const { runId, usage, at } = event.data;
+    await this.deps.usage.record({ runId, trakId: state.trak.trakId, projectId: state.trak.projectId, usage, at });
+  }
+
+  /** A stage of a project that spent its budget does not start: the Trak waits Blocked instead. */
+  private async withinBudget(pending: PendingCommand, current: TrakState): Promise<PendingCommand> {
+    if (pending.type !== 'RequestAgentRun' || current.status === 'Initial') return pending;
+    const { projectId } = current.trak;
+    const budget = this.deps.projectBudget?.(projectId);
+    if (budget === undefined) return pending;
+    const over = budgetExceeded(budget, await this.deps.usage.projectTotal(projectId), `project ${projectId}'s budget`);
+    return over === undefined ? pending : { type: 'BlockOverBudget', data: { detail: over } };
+  }
+
+  /** The job's slot frees and its deadline goes with it. */
+  private async endJob(jobId: string, outcome: JobOutcome): Promise<void> {
+    await this.deps.queue.finish(jobId, outcome);
+    await this.deps.timers.clearJob(jobId);
+    this.deps.wakeDispatcher();
+  }
+
   private async load(trakId: string): Promise<TrakState> {
     const { events } = await this.deps.store.readStream(trakStreamId(trakId));
     return events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState());
@@ -119,6 +142,7 @@ export class PipelineProcessor {
 
   /** Decides and applies. True when a command was appended for the input. */
   private async run(input: PipelineInput, atInput: TrakState, current: TrakState, context: RunContext): Promise<boolean> {
+    if (input.kind === 'event') await this.recordUsage(input.event, atInput);
     const outputs = decidePipeline(input, atInput);
     // Timers first: a deadline must exist before its job can be dispatched and arm it.
     const ordered = [...outputs.filter((o) => o.kind === 'schedule'), ...outputs.filter((o) => o.kind !== 'schedule')];
@@ -135,7 +159,7 @@ export class PipelineProcessor {
     const { queue, timers, cancels } = this.deps;
     switch (output.kind) {
       case 'command':
-        return this.command(output.trakId, output.command, context);
+        return this.command(output.trakId, await this.withinBudget(output.command, current), context);
       case 'send-job':
         if (!sent.has(output.job.jobId)) {
           this.log('a job the Trak no longer waits on was not sent', { jobId: output.job.jobId, current: currentJobId(current) ?? null });
@@ -158,9 +182,8 @@ export class PipelineProcessor {
         return false;
       }
       case 'cancel-job':
-        await queue.finish(output.jobId, 'cancelled');
+        await this.endJob(output.jobId, 'cancelled');
         await cancels.cancel(output.jobId, output.reason);
-        this.deps.wakeDispatcher();
         return false;
       case 'complete': {
         const trakId = 'trak' in current ? current.trak.trakId : undefined;
@@ -176,7 +199,7 @@ export class PipelineProcessor {
     }
   }
 
-  private async command(trakId: string, pending: Extract<PipelineOutput, { kind: 'command' }>['command'], context: RunContext): Promise<boolean> {
+  private async command(trakId: string, pending: PendingCommand, context: RunContext): Promise<boolean> {
     const command = { ...pending, metadata: { now: this.now(), actor: 'scheduler' } } as TrakCommand;
     let result: HandleResult<TrakState>;
     try {

@@ -1,4 +1,4 @@
-import type { AgentKind, Job, Timer } from '@orkestra/domain';
+import type { AgentKind, Job, Timer, Usage } from '@orkestra/domain';
 
 /** How a job ended, as the queue records it. */
 export type JobOutcome = 'finished' | 'failed' | 'cancelled' | 'lost' | 'stale';
@@ -24,6 +24,8 @@ export type TimerDue = { readonly at: string } | { readonly afterDispatchOf: str
 export interface TimerStore {
   /** Stores the timer unless one with its id exists. */
   schedule(timer: Timer, due: TimerDue): Promise<void>;
+  /** Forgets the deadline of a job that ended. */
+  clearJob(jobId: string): Promise<void>;
   /** Forgets every timer of a Trak that is done. */
   clearTrak(trakId: string): Promise<void>;
 }
@@ -31,6 +33,22 @@ export interface TimerStore {
 /** Agent kinds held back until a provider's rate limit resets. */
 export interface RateLimitHolds {
   hold(agent: AgentKind, until: string, reason: string): Promise<void>;
+}
+
+/** What one agent run cost. */
+export interface RunUsage {
+  readonly runId: string;
+  readonly trakId: string;
+  readonly projectId: string;
+  readonly usage: Usage;
+  readonly at: string;
+}
+
+/** Tokens and cost of every agent run, summed per project for its budget. */
+export interface UsageLedger {
+  /** Records a run's usage once; a second record of the same run changes nothing. */
+  record(run: RunUsage): Promise<void>;
+  projectTotal(projectId: string): Promise<Usage>;
 }
 
 /** Tells runners a job is called off: one not started is skipped, one running is stopped. */

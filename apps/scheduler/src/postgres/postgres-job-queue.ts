@@ -1,6 +1,6 @@
-import type { AgentKind, Job } from '@orkestra/domain';
+import type { AgentKind, Job, Usage } from '@orkestra/domain';
 import type pg from 'pg';
-import type { JobOutcome, JobQueue, RateLimitHolds } from '../pipeline/ports.js';
+import type { JobOutcome, JobQueue, RateLimitHolds, RunUsage, UsageLedger } from '../pipeline/ports.js';
 
 /** The job queue in `scheduler.jobs`; the dispatcher reads the same table. */
 export class PostgresJobQueue implements JobQueue {
@@ -49,5 +49,27 @@ export class PostgresRateLimitHolds implements RateLimitHolds {
        ON CONFLICT (agent_kind) DO UPDATE SET until = GREATEST(scheduler.holds.until, excluded.until), reason = excluded.reason`,
       [agent, until, reason],
     );
+  }
+}
+
+/** Usage per agent run in `scheduler.usage`. */
+export class PostgresUsageLedger implements UsageLedger {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async record(run: RunUsage): Promise<void> {
+    const { inputTokens, outputTokens, costUsd } = run.usage;
+    await this.pool.query(
+      `INSERT INTO scheduler.usage (run_id, trak_id, project_id, tokens, cost_usd, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id) DO NOTHING`,
+      [run.runId, run.trakId, run.projectId, inputTokens + outputTokens, costUsd, run.at],
+    );
+  }
+
+  async projectTotal(projectId: string): Promise<Usage> {
+    const { rows } = await this.pool.query<{ tokens: string; cost: string }>(
+      `SELECT coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_usd), 0) AS cost FROM scheduler.usage WHERE project_id = $1`,
+      [projectId],
+    );
+    // Tokens are kept as one sum; the budget check adds input and output anyway.
+    return { inputTokens: Number(rows[0]?.tokens ?? 0), outputTokens: 0, costUsd: Number(rows[0]?.cost ?? 0) };
   }
 }

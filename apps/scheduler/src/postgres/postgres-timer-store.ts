@@ -31,6 +31,10 @@ export class PostgresTimerStore implements TimerStore {
     );
   }
 
+  async clearJob(jobId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM scheduler.timers WHERE armed_by_job = $1`, [jobId]);
+  }
+
   async clearTrak(trakId: string): Promise<void> {
     await this.pool.query(`DELETE FROM scheduler.timers WHERE trak_id = $1`, [trakId]);
   }

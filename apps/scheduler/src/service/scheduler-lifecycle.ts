@@ -47,6 +47,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       databaseUrl: config.databaseUrl,
       bus: this.bus,
       limits: concurrencyLimits(config),
+      projectBudgets: config.projectBudgets,
       instance: config.instance,
       runnerLostMs: config.runnerLostSeconds * 1000,
       concurrency: config.concurrency,

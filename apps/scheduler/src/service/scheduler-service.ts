@@ -1,13 +1,13 @@
 import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, commandHandler, trakStreamMetadata } from '@orkestra/application';
 import type { Bus, ConsumerSpec, Consumption } from '@orkestra/application';
 import { trakDecider } from '@orkestra/domain';
-import type { ConcurrencyLimits, Job, JobResult } from '@orkestra/domain';
+import type { ConcurrencyLimits, FlowBudget, Job, JobResult } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
 import type { PublishedEvent } from '@orkestra/event-store';
 import type pg from 'pg';
 import { JobDispatcher } from '../dispatch/job-dispatcher.js';
 import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
-import { PostgresJobQueue, PostgresRateLimitHolds } from '../postgres/postgres-job-queue.js';
+import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
 import { PostgresTimerStore } from '../postgres/postgres-timer-store.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
 import { TimerFirer } from '../timers/timer-firer.js';
@@ -17,6 +17,8 @@ export interface SchedulerServiceOptions {
   readonly databaseUrl: string;
   readonly bus: Bus;
   readonly limits: ConcurrencyLimits;
+  /** Spending limits by project id. */
+  readonly projectBudgets?: Readonly<Record<string, FlowBudget>>;
   readonly instance: string;
   readonly runnerLostMs: number;
   /** Events and results handled at once. */
@@ -63,6 +65,8 @@ export class SchedulerService {
       queue: new PostgresJobQueue(pool),
       timers,
       holds: new PostgresRateLimitHolds(pool),
+      usage: new PostgresUsageLedger(pool),
+      projectBudget: (projectId) => options.projectBudgets?.[projectId],
       cancels: {
         cancel: async (jobId, reason) => {
           await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put(jobId, { reason, at: new Date().toISOString() });

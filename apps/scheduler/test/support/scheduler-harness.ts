@@ -44,6 +44,8 @@ export type RunnerScript = (job: Job) => JobResult[] | Promise<JobResult[]>;
 /** A stand-in for the runners on the real bus: takes every job from ORK_JOBS and answers by script. */
 export class ScriptedRunners {
   readonly received: Job[] = [];
+  /** When each job arrived, by job id. */
+  readonly receivedAt = new Map<string, number>();
   private consumption: Consumption | undefined;
 
   constructor(
@@ -59,6 +61,7 @@ export class ScriptedRunners {
       async (message) => {
         const job = message.json<Job>();
         this.received.push(job);
+        this.receivedAt.set(job.jobId, Date.now());
         for (const result of await this.script(job)) await this.publish(result);
       },
       { concurrency: 8 },
@@ -121,6 +124,16 @@ export class SchedulerHarness {
     return service;
   }
 
+  /** Stops every scheduler started so far, as a crash or a deploy would between two instances. */
+  async stopSchedulers(): Promise<void> {
+    for (const service of this.services.splice(0)) await service.stop();
+  }
+
+  /** Rows of the scheduler's own tables, for assertions on its durable state. */
+  async rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query<T>(sql, params)).rows;
+  }
+
   runners(script: RunnerScript): ScriptedRunners {
     return new ScriptedRunners(this.bus, script);
   }
@@ -138,7 +151,7 @@ export class SchedulerHarness {
   }
 
   async cleanup(): Promise<void> {
-    for (const service of this.services) await service.stop().catch(() => undefined);
+    await this.stopSchedulers().catch(() => undefined);
     await this.pool.end();
     await this.nats.cleanup();
     await this.database.drop();

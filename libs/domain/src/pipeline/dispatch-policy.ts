@@ -41,8 +41,9 @@ export interface DispatchChoice {
 }
 
 /**
- * Which queued jobs to send now. Projects take turns: every project's oldest job comes before
- * any project's second, so one project's hundreds of Traks never starve another's one. A job
+ * Which queued jobs to send now. Projects take turns by how many jobs they already have out:
+ * a project with none goes before one with one out, and so on, so one project's hundreds of
+ * Traks never starve another's one. Within a project, jobs go in the order asked. A job
  * waits while the global limit, its project's limit, its agent kind's limit, or a rate-limit
  * hold on its agent kind says so.
  */
@@ -53,7 +54,7 @@ export function chooseDispatch(queued: readonly QueuedJob[], inFlight: InFlight,
   const dispatch: QueuedJob[] = [];
   let wakeAt: string | undefined;
 
-  for (const job of fairOrder(queued)) {
+  for (const job of fairOrder(queued, inFlight)) {
     if (total >= limits.global) break;
     if ((byProject[job.projectId] ?? 0) >= (limits.projects?.[job.projectId] ?? limits.perProject)) continue;
     if (job.kind === 'agent-run' && job.agent !== undefined) {
@@ -73,12 +74,12 @@ export function chooseDispatch(queued: readonly QueuedJob[], inFlight: InFlight,
   return { dispatch, ...(wakeAt !== undefined && { wakeAt }) };
 }
 
-/** Round robin across projects: by each job's rank within its project, then by when it was asked for. */
-function fairOrder(queued: readonly QueuedJob[]): QueuedJob[] {
+/** Round robin across projects: by the project's jobs out plus the job's rank within its project, then by when it was asked for. */
+function fairOrder(queued: readonly QueuedJob[], inFlight: InFlight): QueuedJob[] {
   const rank = new Map<QueuedJob, number>();
   const seen = new Map<string, number>();
   for (const job of [...queued].sort((a, b) => a.seq - b.seq)) {
-    const n = seen.get(job.projectId) ?? 0;
+    const n = seen.get(job.projectId) ?? inFlight.byProject[job.projectId] ?? 0;
     rank.set(job, n);
     seen.set(job.projectId, n + 1);
   }

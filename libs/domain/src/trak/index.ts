@@ -10,6 +10,7 @@ export {
   GATE_FEEDBACK_LIMIT,
   MAX_AUTO_ANSWER_ROUNDS,
   backoffMs,
+  budgetExceeded,
   earlierStages,
   recoveryStage,
   stageDefinition,

@@ -39,6 +39,9 @@ export type RecordAgentRunFailure = Command<
   }
 >;
 
+/** The project's budget is spent: the queued stage does not run; the Trak waits Blocked with its work kept. */
+export type BlockOverBudget = Command<'BlockOverBudget', { readonly detail: string }>;
+
 export type RequestGateRun = Command<'RequestGateRun', { readonly gateRunId: string }>;
 
 export type RecordGateResult = Command<
@@ -101,6 +104,7 @@ export type TrakCommand =
   | RecordAgentRunStarted
   | RecordAgentRunResult
   | RecordAgentRunFailure
+  | BlockOverBudget
   | RequestGateRun
   | RecordGateResult
   | RecordSubtrakCompleted

@@ -6,7 +6,7 @@ import type { TrakEvent } from './trak.events.js';
 import type { TrakState } from './trak.state.js';
 import { initialState } from './trak.state.js';
 import { evolve } from './trak.evolve.js';
-import { recordAgentRunFailure, recordAgentRunResult, recordAgentRunStarted, requestAgentRun } from './decide/agent-run.decide.js';
+import { blockOverBudget, recordAgentRunFailure, recordAgentRunResult, recordAgentRunStarted, requestAgentRun } from './decide/agent-run.decide.js';
 import { createTrak, recordDependencyCompleted } from './decide/creation.decide.js';
 import { recordGateResult, requestGateRun } from './decide/gate.decide.js';
 import {
@@ -41,6 +41,8 @@ export function decide(command: TrakCommand, state: TrakState): TrakEvent[] {
       return recordAgentRunResult(command, state);
     case 'RecordAgentRunFailure':
       return recordAgentRunFailure(command, state);
+    case 'BlockOverBudget':
+      return blockOverBudget(command, state);
     case 'RequestGateRun':
       return requestGateRun(command, state);
     case 'RecordGateResult':

@@ -100,14 +100,17 @@ export function failAttempt(
 }
 
 /** A description of the crossed limit, or undefined while the usage is within the flow's budget. */
-export function budgetExceeded(budget: FlowBudget | undefined, usage: Usage): string | undefined {
+/** Dollars with cents, and with up to four decimals for small amounts ($1.50, $0.01, $0.005). */
+const dollars = (amount: number): string => `$${amount.toFixed(amount !== 0 && Math.abs(amount) < 0.1 ? 4 : 2).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+
+export function budgetExceeded(budget: FlowBudget | undefined, usage: Usage, name = 'the flow budget'): string | undefined {
   if (budget === undefined) return undefined;
   if (budget.maxCostUsd !== undefined && usage.costUsd > budget.maxCostUsd) {
-    return `cost $${usage.costUsd.toFixed(2)} exceeds the flow budget of $${budget.maxCostUsd.toFixed(2)}`;
+    return `cost ${dollars(usage.costUsd)} exceeds ${name} of ${dollars(budget.maxCostUsd)}`;
   }
   const tokens = usage.inputTokens + usage.outputTokens;
   if (budget.maxTokens !== undefined && tokens > budget.maxTokens) {
-    return `${tokens} tokens exceed the flow budget of ${budget.maxTokens}`;
+    return `${tokens} tokens exceed ${name} of ${budget.maxTokens}`;
   }
   return undefined;
 }

@@ -21,6 +21,13 @@ describe('choosing which queued jobs to send', () => {
     expect(ids(choice.dispatch)).toEqual(['big-0', 'small-0', 'big-1', 'big-2']);
   });
 
+  it('sends first for the project with fewer jobs already out', () => {
+    const queued = [agentRun('big', 'big-3'), agentRun('big', 'big-4'), agentRun('small', 'small-1')];
+    const inFlight: InFlight = { total: 1, byProject: { big: 1 }, byAgent: { claudecode: 1 } };
+
+    expect(ids(chooseDispatch(queued, inFlight, { global: 2, perProject: 10 }, {}, NOW).dispatch)).toEqual(['small-1']);
+  });
+
   it('keeps each project and each agent kind within its limit, counting what is already out', () => {
     const queued = [agentRun('a', 'a-1'), agentRun('a', 'a-2'), agentRun('b', 'b-1', 'opencode'), agentRun('b', 'b-2', 'opencode'), gateRun('b', 'b-gate')];
     const inFlight: InFlight = { total: 2, byProject: { a: 1, b: 1 }, byAgent: { claudecode: 1, opencode: 1 } };

@@ -20,6 +20,20 @@ describe('a Trak queued at a stage', () => {
       .when(cmd('RequestAgentRun', { runId: 'run-x' }))
       .then([ev('AgentRunRequested', { runId: 'run-x', stage: 'planning', iteration: 1, at: NOW })]);
   });
+
+  it('waits Blocked instead when the project has spent its budget, and a retry queues the stage again', () => {
+    const detail = 'cost $12.00 exceeds project p-1\'s budget of $10.00';
+    spec(newTrak())
+      .when(cmd('BlockOverBudget', { detail }))
+      .then([ev('TrakBlocked', { stage: 'planning', reason: 'BudgetExceeded', detail: `Budget exceeded: ${detail}`, at: NOW })]);
+    const blocked = historyOf(newTrak(), cmd('BlockOverBudget', { detail }));
+    expect(stateOf(historyOf(blocked, cmd('Retry', { message: 'budget raised' })))).toMatchObject({ status: 'Queued', current: { stage: 'planning' } });
+  });
+
+  it('cannot be blocked over budget once its run was asked for', () => {
+    const events = historyOf(newTrak(), cmd('RequestAgentRun', { runId: 'run-x' }));
+    expect(() => historyOf(events, cmd('BlockOverBudget', { detail: 'spent' }))).toThrow(/block over budget/);
+  });
 });
 
 describe('a Trak whose agent is running', () => {

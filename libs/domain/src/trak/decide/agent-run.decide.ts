@@ -1,5 +1,5 @@
 import { illegalTransition } from '../../shared/domain-error.js';
-import type { RecordAgentRunFailure, RecordAgentRunResult, RecordAgentRunStarted, RequestAgentRun } from '../trak.commands.js';
+import type { BlockOverBudget, RecordAgentRunFailure, RecordAgentRunResult, RecordAgentRunStarted, RequestAgentRun } from '../trak.commands.js';
 import type { TrakEvent } from '../trak.events.js';
 import type { KnownTrakState, StateOf } from '../trak.state.js';
 import { addMs, backoffMs, budgetExceeded, failAttempt, queueStage, requireStatus } from '../trak.rules.js';
@@ -18,6 +18,11 @@ export function requestAgentRun(command: RequestAgentRun, state: KnownTrakState)
   }
   const { stage, iteration } = queued.current;
   return [{ type: 'AgentRunRequested', data: { runId: command.data.runId, stage, iteration, at: now } }];
+}
+
+export function blockOverBudget(command: BlockOverBudget, state: KnownTrakState): TrakEvent[] {
+  const queued = requireStatus(state, ['Queued'], 'block over budget');
+  return [budgetBlock(queued.current.stage, command.data.detail, command.metadata.now)];
 }
 
 export function recordAgentRunStarted(command: RecordAgentRunStarted, state: KnownTrakState): TrakEvent[] {
