@@ -68,6 +68,27 @@ describe('the scheduler driving a Trak', () => {
   }, 30_000);
 });
 
+describe('several scheduler instances', () => {
+  it('share the work: every Trak finishes and no job is sent twice', async () => {
+    await harness.startScheduler({ instance: 'one' });
+    await harness.startScheduler({ instance: 'two' });
+    let gateRuns = 0;
+    const happy = happyRunner();
+    const runner = await withRunners((job) =>
+      job.kind === 'gate-run' && ++gateRuns % 3 === 0 ? [{ kind: 'gate-finished', jobId: job.jobId, exitCode: 1, timedOut: false, output: 'flaky' }] : happy(job),
+    );
+    const ids = Array.from({ length: 12 }, (_, i) => `multi-${i}`);
+    await Promise.all(ids.map((id, i) => harness.command(id, createTrak(id, `p-${i % 3}`))));
+
+    await eventually(async () => {
+      for (const id of ids) expect((await harness.state(id)).status).toBe('Archived');
+    }, 20_000);
+    const sent = runner.jobIds();
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent.filter((id) => id.endsWith('_i1'))).toHaveLength(12);
+  }, 30_000);
+});
+
 describe('limits, holds and timers', () => {
   it('keeps jobs out within the global limit and lets a project with one Trak go before a busy project’s third', async () => {
     await harness.startScheduler({ limits: { global: 2, perProject: 10 } });
