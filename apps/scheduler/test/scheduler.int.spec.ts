@@ -94,22 +94,22 @@ describe('limits, holds and timers', () => {
     await harness.startScheduler({ limits: { global: 2, perProject: 10 } });
     const runner = await withRunners(() => []); // takes jobs and says nothing until told
     for (const id of ['big-1', 'big-2', 'big-3']) await harness.command(id, createTrak(id, 'busy'));
-    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1']));
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1']), 10_000);
     await harness.command('small-1', createTrak('small-1', 'quiet'));
-    await eventually(async () => expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE dispatched_at IS NULL`)).toHaveLength(2));
+    await eventually(async () => expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE dispatched_at IS NULL`)).toHaveLength(2), 10_000);
 
     await runner.publish({ kind: 'agent-failed', jobId: 'big-1_a0_1', reason: 'Exited', message: 'crashed' });
 
-    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1']));
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1']), 10_000);
     await harness.command('big-2', { type: 'Cancel', data: { reason: 'not needed' }, metadata: { now: new Date().toISOString(), actor: 'alice' } });
-    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1', 'big-3_a0_1']));
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1', 'small-1_a0_1', 'big-3_a0_1']), 10_000);
     // The cancelled Trak's job is called off for the runner that has it.
     expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('big-2_a0_1'))?.value).toMatchObject({ reason: 'cancelled' });
   }, 30_000);
 
   it('holds an agent kind until a rate limit resets and retries the stage then, from timers that survive a restart', async () => {
     await harness.startScheduler();
-    const resetAt = new Date(Date.now() + 2_500).toISOString();
+    const resetAt = new Date(Date.now() + 6_000).toISOString();
     let limited = false;
     const happy = happyRunner();
     const runner = await withRunners((job) => {
@@ -121,18 +121,18 @@ describe('limits, holds and timers', () => {
     });
     await harness.command('rl-1', createTrak('rl-1', 'p-rl'));
     // The failed run's deadline is gone with it; the retry waits for the reset.
-    await eventually(async () => expect(await harness.rows(`SELECT kind FROM scheduler.timers WHERE trak_id = 'rl-1'`)).toEqual([{ kind: 'retry-due' }]));
+    await eventually(async () => expect(await harness.rows(`SELECT kind FROM scheduler.timers WHERE trak_id = 'rl-1'`)).toEqual([{ kind: 'retry-due' }]), 5_000);
 
     // A new scheduler takes over while the hold and the retry wait; another Trak's agent run waits too.
     await harness.stopSchedulers();
     await harness.startScheduler();
     await harness.command('rl-2', createTrak('rl-2', 'p-other'));
 
-    await eventually(async () => expect((await harness.state('rl-1')).status).toBe('Archived'), 15_000);
-    await eventually(async () => expect((await harness.state('rl-2')).status).toBe('Archived'), 15_000);
+    await eventually(async () => expect((await harness.state('rl-1')).status).toBe('Archived'), 20_000);
+    await eventually(async () => expect((await harness.state('rl-2')).status).toBe('Archived'), 20_000);
     expect(runner.receivedAt.get('rl-1_a0_2')).toBeGreaterThanOrEqual(Date.parse(resetAt));
     expect(runner.receivedAt.get('rl-2_a0_1')).toBeGreaterThanOrEqual(Date.parse(resetAt));
-  }, 30_000);
+  }, 40_000);
 
   it('declares the run of a runner that went silent lost and runs the stage again', async () => {
     await harness.startScheduler({ runnerLostMs: 500, runnerWatchIntervalMs: 100 });
