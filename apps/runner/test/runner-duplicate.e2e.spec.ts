@@ -5,15 +5,12 @@ import { jest } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { JOBS_STREAM, RESULTS_STREAM, jobSubject } from '@orkestra/application';
 import { JetStreamBus, connectBus } from '@orkestra/bus';
-import { agentRunJob, trakDecider } from '@orkestra/domain';
-import type { AgentRunJob, TrakCommand, TrakState } from '@orkestra/domain';
-import { createRunnerGit } from '@orkestra/git';
-import { agentBinaries, agentSandbox, eventually, startModelServer, testNats, trakCommands } from '@orkestra/testing';
+import { agentSandbox, eventually, startModelServer, testNats, trakCommands } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer, TestNats } from '@orkestra/testing';
-import { createRunnerJobs } from '../src/jobs/runner-jobs.js';
 import { RunnerService } from '../src/service/runner-service.js';
 import { bareRemote } from './support/bare-remote.js';
 import { resultsProbe } from './support/results-probe.js';
+import { claudeRunnerJobs, jobAfter } from './support/runner-jobs.js';
 
 // A job delivered again after a runner already finished it (the scheduler replays it once the
 // dedupe window has passed, or a runner stopped before its ack reached NATS): on real JetStream
@@ -52,27 +49,11 @@ afterAll(async () => {
 async function startRunner(name: string): Promise<RunnerService> {
   const bus = await connectBus({ servers: nats.url, name, namespace: nats.prefix });
   buses.push(bus);
-  const executor = createRunnerJobs({
-    git: createRunnerGit({ root: path.join(dir, name) }),
-    projects: (projectId) => (projectId === 'project-1' ? { projectId, remoteUrl: remote } : undefined),
-    agents: {
-      executables: { claudecode: agentBinaries().claude },
-      environment: () => sandbox.env({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key', CLAUDE_CODE_MAX_RETRIES: '0' }),
-      newSessionId: () => globalThis.crypto.randomUUID(),
-    },
-  });
+  const executor = claudeRunnerJobs({ root: dir, name, remote, sandbox, modelUrl: server.url });
   const runner = new RunnerService({ bus, executor, identity: { name, labels: [], agents: ['claudecode'], slots: 1 } });
   runners.push(runner);
   await runner.start();
   return runner;
-}
-
-/** The job the scheduler would send for the Trak's current run, after `commands`. */
-function jobAfter(...commands: TrakCommand[]): AgentRunJob {
-  let state: TrakState = trakDecider.initialState();
-  for (const command of commands) state = trakDecider.decide(command, state).reduce(trakDecider.evolve, state);
-  if (state.status !== 'AgentRunning') throw new Error(`expected AgentRunning, got ${state.status}`);
-  return agentRunJob(state);
 }
 
 describe('a job delivered again after it was done', () => {

@@ -2,19 +2,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
-import type { BusMessage } from '@orkestra/application';
+import { RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { agentRunJob, integrationJob, trakDecider } from '@orkestra/domain';
 import type { AgentRunJob, FlowDefinition, Job, JobResult, TrakCommand, TrakState } from '@orkestra/domain';
-import { agentBinaries, agentSandbox, eventually, startModelServer, testNats, trakCommands } from '@orkestra/testing';
+import { agentBinaries, agentSandbox, bareRemote, commandLine, eventually, killMachine, processesWith, startModelServer, testNats, trakCommands } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer, TestNats } from '@orkestra/testing';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
-import { bareRemote } from './support/bare-remote.js';
 import { startHoldingProxy } from './support/holding-proxy.js';
 import type { HoldingProxy } from './support/holding-proxy.js';
-import { commandLine, killMachine, processesWith, startRunnerProcess } from './support/runner-process.js';
+import { resultsProbe } from './support/results-probe.js';
+import { startRunnerProcess } from './support/runner-process.js';
 import type { RunnerProcess } from './support/runner-process.js';
 
 // Two runner processes as deployed (apps/runner/dist), each on its own "machine" (HOME, data
@@ -48,7 +47,7 @@ let server: ModelServer;
 let proxyA: HoldingProxy;
 let probe: JetStreamBus;
 const machines: Machine[] = [];
-const results: JobResult[] = [];
+let results: JobResult[];
 
 async function machine(name: string): Promise<Machine> {
   const m: Machine = { name, sandbox: await agentSandbox(), dataDir: path.join(dir, name) };
@@ -113,10 +112,7 @@ beforeAll(async () => {
   server = await startModelServer({ protocol: 'anthropic', script: { turns: ['unused'] } });
   proxyA = await startHoldingProxy(server.url);
   probe = new JetStreamBus(nats.connection, { namespace: nats.prefix });
-  await probe.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'probe', ackWaitMs: 30_000 }], buckets: [] });
-  await probe.consume(RESULTS_STREAM.name, 'probe', async (message: BusMessage) => {
-    results.push(message.json<JobResult>());
-  });
+  ({ results } = await resultsProbe(probe));
 });
 
 afterAll(async () => {

@@ -2,14 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { agentRunJob, integrationJob, trakDecider } from '@orkestra/domain';
-import type { AgentRunJob, TrakCommand, TrakState } from '@orkestra/domain';
-import { createRunnerGit } from '@orkestra/git';
-import { agentBinaries, agentSandbox, startModelServer, trakCommands } from '@orkestra/testing';
+import { integrationJob, trakDecider } from '@orkestra/domain';
+import type { TrakCommand, TrakState } from '@orkestra/domain';
+import { agentSandbox, startModelServer, trakCommands } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer } from '@orkestra/testing';
 import { execa } from 'execa';
-import { createRunnerJobs } from '../src/jobs/runner-jobs.js';
 import { bareRemote } from './support/bare-remote.js';
+import { claudeRunnerJobs, jobAfter } from './support/runner-jobs.js';
 import type { RunnerJobs } from '../src/jobs/runner-jobs.js';
 
 // A runner's jobs end to end: a bare git remote, the real Claude Code CLI against the scripted
@@ -21,25 +20,7 @@ let remote: string;
 let sandbox: AgentSandbox;
 let server: ModelServer;
 
-function runnerJobs(name: string): RunnerJobs {
-  return createRunnerJobs({
-    git: createRunnerGit({ root: path.join(dir, name) }),
-    projects: (projectId) => (projectId === 'project-1' ? { projectId, remoteUrl: remote } : undefined),
-    agents: {
-      executables: { claudecode: agentBinaries().claude },
-      environment: () => sandbox.env({ ANTHROPIC_BASE_URL: server.url, ANTHROPIC_API_KEY: 'test-key', CLAUDE_CODE_MAX_RETRIES: '0' }),
-      newSessionId: () => globalThis.crypto.randomUUID(),
-    },
-  });
-}
-
-/** The job the scheduler would send for the Trak's current run, after `commands`. */
-function jobAfter(...commands: TrakCommand[]): AgentRunJob {
-  let state: TrakState = trakDecider.initialState();
-  for (const command of commands) state = trakDecider.decide(command, state).reduce(trakDecider.evolve, state);
-  if (state.status !== 'AgentRunning') throw new Error(`expected AgentRunning, got ${state.status}`);
-  return agentRunJob(state);
-}
+const runnerJobs = (name: string): RunnerJobs => claudeRunnerJobs({ root: dir, name, remote, sandbox, modelUrl: server.url });
 
 const meta = { now: trakCommands.NOW, actor: 'scheduler' };
 

@@ -1,9 +1,9 @@
-import { InProcessBus, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import { InProcessBus, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
 import type { Bus, BusMessage } from '@orkestra/application';
 import type { AgentRunJob, GateRunJob, Job, JobResult } from '@orkestra/domain';
 import { eventually } from '@orkestra/testing';
 import { RunnerService } from '../src/service/runner-service.js';
-import type { JobExecutor, RunnerIdentity } from '../src/service/runner-service.js';
+import type { JobExecutor, RunnerIdentity, RunnerServiceOptions } from '../src/service/runner-service.js';
 
 const ACK_WAIT = 300;
 
@@ -14,6 +14,7 @@ const gateJob = (jobId: string): GateRunJob => ({ kind: 'gate-run', jobId, trakI
 /** An executor whose jobs finish when the test says, recording what ran. */
 function fakeExecutor() {
   const ran: string[] = [];
+  const aborted: string[] = [];
   const pending = new Map<string, (result?: JobResult) => void>();
   let inFlight = 0;
   let most = 0;
@@ -31,7 +32,10 @@ function fakeExecutor() {
         resolve(result ?? done);
       };
       pending.set(job.jobId, finish);
-      signal?.addEventListener('abort', () => finish({ kind: 'agent-failed', jobId: job.jobId, reason: 'Lost', message: 'stopped' }));
+      signal?.addEventListener('abort', () => {
+        aborted.push(job.jobId);
+        finish({ kind: 'agent-failed', jobId: job.jobId, reason: 'Lost', message: 'stopped' });
+      });
     });
   };
   const executor: JobExecutor = {
@@ -39,7 +43,7 @@ function fakeExecutor() {
     gateRun: (job, hooks) => run(job, hooks.signal),
     integration: (job) => run(job),
   };
-  return { executor, ran, finish: (jobId: string) => pending.get(jobId)?.(), most: () => most };
+  return { executor, ran, aborted, finish: (jobId: string) => pending.get(jobId)?.(), most: () => most };
 }
 
 async function results(bus: Bus): Promise<{ received: { subject: string; result: JobResult; msgId?: string }[] }> {
@@ -53,9 +57,21 @@ async function results(bus: Bus): Promise<{ received: { subject: string; result:
 
 const send = (bus: Bus, job: Job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId });
 
-function runner(bus: Bus, executor: JobExecutor, identity: Partial<RunnerIdentity> = {}): RunnerService {
-  return new RunnerService({ bus, executor, identity: { name: 'runner-a', labels: [], agents: ['claudecode'], slots: 1, ...identity }, ackWaitMs: ACK_WAIT, heartbeatMs: 100 });
+function runner(bus: Bus, executor: JobExecutor, identity: Partial<RunnerIdentity> = {}, options: Partial<RunnerServiceOptions> = {}): RunnerService {
+  return new RunnerService({
+    bus,
+    executor,
+    identity: { name: 'runner-a', labels: [], agents: ['claudecode'], slots: 1, ...identity },
+    ackWaitMs: ACK_WAIT,
+    heartbeatMs: 100,
+    ...options,
+  });
 }
+
+/** What the scheduler does to call a job off. */
+const callOff = async (bus: Bus, jobId: string, reason = 'cancelled'): Promise<void> => {
+  await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put(jobId, { reason, at: new Date().toISOString() });
+};
 
 describe('a runner on the bus', () => {
   let bus: InProcessBus;
@@ -149,6 +165,47 @@ describe('a runner on the bus', () => {
     second.finish('long');
     second.finish('after-drain');
     await b.drain(1_000);
+  });
+
+  it('skips a job called off before it ran: runs nothing, publishes nothing, and acks it', async () => {
+    const fake = fakeExecutor();
+    const logs: { message: string; fields?: Record<string, unknown> }[] = [];
+    const service = runner(bus, fake.executor, {}, { log: (message, fields) => logs.push({ message, ...(fields !== undefined && { fields }) }) });
+    await service.start();
+    const { received } = await results(bus);
+    await callOff(bus, 'gone', 'trak cancelled');
+
+    await send(bus, agentJob('gone'));
+    await eventually(() => expect(logs.filter((l) => l.fields?.['jobId'] === 'gone')).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3)); // an unacked job would be delivered again by now
+    expect(logs.filter((l) => l.fields?.['jobId'] === 'gone')).toEqual([{ message: expect.stringContaining('called off'), fields: { jobId: 'gone', reason: 'trak cancelled' } }]);
+    expect(fake.ran).toEqual([]);
+    expect(received).toEqual([]);
+    await service.drain(1_000);
+  });
+
+  it('stops a running job once it is called off, within the poll interval, publishes no result, acks it and frees its slot', async () => {
+    const POLL = 100;
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { slots: 1 }, { cancelPollMs: POLL });
+    await service.start();
+    const { received } = await results(bus);
+    await send(bus, gateJob('doomed'));
+    await eventually(() => expect(fake.ran).toEqual(['doomed']));
+
+    const calledOffAt = Date.now();
+    await callOff(bus, 'doomed', 'deadline passed');
+    await eventually(() => expect(fake.aborted).toEqual(['doomed']));
+    expect(Date.now() - calledOffAt).toBeLessThan(POLL * 3);
+
+    await send(bus, gateJob('next')); // runs only if the one slot was freed
+    await eventually(() => expect(fake.ran).toEqual(['doomed', 'next']));
+    fake.finish('next');
+    await eventually(() => expect(received.map((r) => r.result.jobId)).toEqual(['next']));
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3)); // an unacked job would be delivered again by now
+    expect(fake.ran).toEqual(['doomed', 'next']);
+    expect(received.map((r) => r.result.jobId)).toEqual(['next']);
+    await service.drain(1_000);
   });
 
   it('refuses what is not a job for good', async () => {

@@ -9,3 +9,5 @@ export { eventually, sleep } from './eventually.js';
 export * from './model-server/index.js';
 export { agentBinaries } from './agent-binaries.js';
 export { startPrivateNats, type PrivateNats, type PrivateNatsOptions } from './private-nats.js';
+export { startServiceProcess, processesWith, commandLine, killMachine, type ServiceProcess } from './service-process.js';
+export { bareRemote } from './bare-remote.js';

@@ -1,4 +1,4 @@
-import { JOBS_STREAM, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultSubject } from '@orkestra/application';
+import { JOBS_STREAM, JOB_CANCELS_BUCKET, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultSubject } from '@orkestra/application';
 import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
 import type { JobHooks } from '../jobs/runner-jobs.js';
@@ -28,9 +28,17 @@ export interface RunnerServiceOptions {
   readonly ackWaitMs?: number;
   /** How often the registry entry is refreshed. Default 10 s (the bucket forgets a runner after 30 s). */
   readonly heartbeatMs?: number;
+  /** How often a running job looks whether the scheduler called it off. Default 2 s. */
+  readonly cancelPollMs?: number;
   /** Extra fields for the registry entry (e.g. disk use), read at every write; they never replace the runner's own fields. */
   readonly status?: () => Readonly<Record<string, unknown>>;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What the scheduler writes into the cancels bucket, keyed by job id, to call a job off. */
+interface JobCancel {
+  readonly reason: string;
+  readonly at: string;
 }
 
 /** Backoff between attempts to store or publish a finished job's result: doubling from the first to the max. */
@@ -63,30 +71,36 @@ export function runnerConsumers(agents: readonly AgentKind[], ackWaitMs: number)
  * A runner on the bus: registers itself, takes jobs it can run (never more than its slots at
  * once), keeps each one alive with `working()`, publishes live output and the result, and on
  * `drain()` takes nothing new, lets running jobs finish within a grace period, then stops them
- * so the bus hands them to another runner. Never touches Postgres.
+ * so the bus hands them to another runner. A job the scheduler calls off (an entry in the
+ * cancels bucket) is not started, or is stopped while it runs, and is acked without a result.
+ * Never touches Postgres.
  */
 export class RunnerService {
   private readonly slots: Slots;
   private readonly ackWaitMs: number;
+  private readonly cancelPollMs: number;
   private readonly running = new Map<string, AbortController>();
   private consumptions: Consumption[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private registry: KeyValueBucket | undefined;
   private results: KeyValueBucket | undefined;
+  private cancels: KeyValueBucket | undefined;
   private readonly startedAt: string;
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.cancelPollMs = options.cancelPollMs ?? 2_000;
     this.startedAt = this.now();
   }
 
   async start(): Promise<void> {
     const { bus, identity } = this.options;
     const consumers = runnerConsumers(identity.agents, this.ackWaitMs);
-    await bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET] });
+    await bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET, JOB_CANCELS_BUCKET] });
     this.registry = await bus.bucket(RUNNERS_BUCKET.name);
     this.results = await bus.bucket(JOB_RESULTS_BUCKET.name);
+    this.cancels = await bus.bucket(JOB_CANCELS_BUCKET.name);
     await this.register();
     this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? 10_000);
     for (const consumer of consumers) {
@@ -119,6 +133,12 @@ export class RunnerService {
       message.term(`not a job: ${message.subject}`);
       return;
     }
+    const cancelled = await this.cancelOf(job.jobId);
+    if (cancelled !== undefined) {
+      // Returning acks it: nobody should run it.
+      this.log('job was called off before it ran; skipped', { jobId: job.jobId, reason: cancelled.reason });
+      return;
+    }
     const earlier = await this.results!.get<JobResult>(job.jobId);
     if (earlier !== undefined) {
       // Delivered again after it was done (a runner died before acking): answer, do not redo.
@@ -128,21 +148,58 @@ export class RunnerService {
 
     const keepAlive = setInterval(() => message.working(), Math.max(50, Math.floor(this.ackWaitMs / 3)));
     const controller = new AbortController();
+    let calledOff: JobCancel | undefined;
+    const stopWatching = this.watchForCancel(job.jobId, (cancel) => {
+      calledOff = cancel;
+      controller.abort();
+    });
     try {
       await this.slots.acquire();
       this.running.set(job.jobId, controller);
       await this.register();
-      const result = await this.execute(job, message.deliveryCount, controller.signal);
+      // Not started at all if it was called off while it waited for a slot.
+      const result = calledOff === undefined ? await this.execute(job, message.deliveryCount, controller.signal) : undefined;
+      stopWatching();
+      if (calledOff !== undefined || result === undefined) {
+        // Returning acks it: called off on purpose, so no result and no redelivery.
+        this.log('job was called off; stopped it', { jobId: job.jobId, reason: calledOff?.reason });
+        return;
+      }
       if (controller.signal.aborted) {
         message.nak();
         return;
       }
       await this.recordResult(result, controller.signal);
     } finally {
+      stopWatching();
       clearInterval(keepAlive);
       if (this.running.delete(job.jobId)) this.slots.release();
       await this.register().catch(() => undefined);
     }
+  }
+
+  private async cancelOf(jobId: string): Promise<JobCancel | undefined> {
+    return (await this.cancels!.get<JobCancel>(jobId))?.value;
+  }
+
+  /** Looks at the cancels bucket every `cancelPollMs` and calls `onCancel` once if the job is called off; returns the stop. */
+  private watchForCancel(jobId: string, onCancel: (cancel: JobCancel) => void): () => void {
+    let watching = true;
+    const timer = setInterval(() => {
+      void this.cancelOf(jobId).then(
+        (cancel) => {
+          if (cancel === undefined || !watching) return;
+          stop();
+          onCancel(cancel);
+        },
+        (error: unknown) => this.log('could not look for a job cancel', { jobId, error: String(error) }),
+      );
+    }, this.cancelPollMs);
+    const stop = (): void => {
+      watching = false;
+      clearInterval(timer);
+    };
+    return stop;
   }
 
   private execute(job: Job, delivery: number, signal: AbortSignal): Promise<JobResult> {
