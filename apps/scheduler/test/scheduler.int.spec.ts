@@ -93,8 +93,23 @@ describe('limits, holds and timers', () => {
   it('keeps jobs out within the global limit and lets a project with one Trak go before a busy project’s third', async () => {
     await harness.startScheduler({ limits: { global: 2, perProject: 10 } });
     const runner = await withRunners(() => []); // takes jobs and says nothing until told
-    for (const id of ['big-1', 'big-2', 'big-3']) await harness.command(id, createTrak(id, 'busy'));
+    // One after the other, so the busy project's jobs are queued in this order.
+    await harness.command('big-1', createTrak('big-1', 'busy'));
+    await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1']), 10_000);
+    await harness.command('big-2', createTrak('big-2', 'busy'));
     await eventually(() => expect(runner.jobIds()).toEqual(['big-1_a0_1', 'big-2_a0_1']), 10_000);
+    await harness.command('big-3', createTrak('big-3', 'busy'));
+    await eventually(async () => expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE dispatched_at IS NULL`)).toHaveLength(1), 10_000);
+    // A run's deadline (its timeout plus a minute) counts from dispatch, not while it waits for a slot.
+    expect(
+      await harness.rows(
+        `SELECT t.timer_id, EXTRACT(EPOCH FROM (t.due_at - j.dispatched_at))::int AS seconds FROM scheduler.timers t JOIN scheduler.jobs j ON j.job_id = t.armed_by_job ORDER BY 1`,
+      ),
+    ).toEqual([
+      { timer_id: 'big-1_a0_1_deadline', seconds: 660 },
+      { timer_id: 'big-2_a0_1_deadline', seconds: 660 },
+      { timer_id: 'big-3_a0_1_deadline', seconds: null },
+    ]);
     await harness.command('small-1', createTrak('small-1', 'quiet'));
     await eventually(async () => expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE dispatched_at IS NULL`)).toHaveLength(2), 10_000);
 
@@ -109,7 +124,7 @@ describe('limits, holds and timers', () => {
 
   it('holds an agent kind until a rate limit resets and retries the stage then, from timers that survive a restart', async () => {
     await harness.startScheduler();
-    const resetAt = new Date(Date.now() + 6_000).toISOString();
+    const resetAt = new Date(Date.now() + 10_000).toISOString();
     let limited = false;
     const happy = happyRunner();
     const runner = await withRunners((job) => {
@@ -121,18 +136,18 @@ describe('limits, holds and timers', () => {
     });
     await harness.command('rl-1', createTrak('rl-1', 'p-rl'));
     // The failed run's deadline is gone with it; the retry waits for the reset.
-    await eventually(async () => expect(await harness.rows(`SELECT kind FROM scheduler.timers WHERE trak_id = 'rl-1'`)).toEqual([{ kind: 'retry-due' }]), 5_000);
+    await eventually(async () => expect(await harness.rows(`SELECT kind FROM scheduler.timers WHERE trak_id = 'rl-1'`)).toEqual([{ kind: 'retry-due' }]), 8_000);
 
     // A new scheduler takes over while the hold and the retry wait; another Trak's agent run waits too.
     await harness.stopSchedulers();
     await harness.startScheduler();
     await harness.command('rl-2', createTrak('rl-2', 'p-other'));
 
-    await eventually(async () => expect((await harness.state('rl-1')).status).toBe('Archived'), 20_000);
-    await eventually(async () => expect((await harness.state('rl-2')).status).toBe('Archived'), 20_000);
+    await eventually(async () => expect((await harness.state('rl-1')).status).toBe('Archived'), 25_000);
+    await eventually(async () => expect((await harness.state('rl-2')).status).toBe('Archived'), 25_000);
     expect(runner.receivedAt.get('rl-1_a0_2')).toBeGreaterThanOrEqual(Date.parse(resetAt));
     expect(runner.receivedAt.get('rl-2_a0_1')).toBeGreaterThanOrEqual(Date.parse(resetAt));
-  }, 40_000);
+  }, 60_000);
 
   it('declares the run of a runner that went silent lost and runs the stage again', async () => {
     await harness.startScheduler({ runnerLostMs: 500, runnerWatchIntervalMs: 100 });

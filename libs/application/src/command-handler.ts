@@ -3,13 +3,21 @@ import { ConcurrencyError } from './event-store.errors.js';
 import type { EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
 
 /** Where a command comes from, written into the metadata of every event it causes. */
-export interface HandleOptions {
+export interface HandleOptions<State = unknown> {
   /** Id of this command; the events' causation id. A fresh id when omitted. */
   readonly commandId?: string;
   /** The conversation this command belongs to; the command's own id when it starts one. */
   readonly correlationId?: string;
   /** A retried command with the same key on the same stream appends nothing the second time. */
   readonly idempotencyKey?: string;
+  /**
+   * The stream's state and position as the caller already knows them (e.g. right after its own
+   * append): the first attempt decides on them without reading the stream. The append still
+   * checks the position, so a stream that moved meanwhile is read and decided again. The
+   * idempotency key is looked for in `events` when given; without them, only for commands whose
+   * key no event before that position can carry.
+   */
+  readonly known?: { readonly state: State; readonly streamPosition: number; readonly events?: readonly AppendedEvent[] };
 }
 
 /** An event as the handler appended it. */
@@ -39,7 +47,7 @@ export interface CommandHandlerDeps<State, Cmd extends Command, Evt extends Even
   readonly maxAttempts?: number;
 }
 
-export type CommandHandler<State, Cmd extends Command> = (streamId: string, command: Cmd, options?: HandleOptions) => Promise<HandleResult<State>>;
+export type CommandHandler<State, Cmd extends Command> = (streamId: string, command: Cmd, options?: HandleOptions<State>) => Promise<HandleResult<State>>;
 
 /**
  * Load the stream, fold it, decide, append at the position it was read at. When another writer
@@ -52,11 +60,17 @@ export function commandHandler<State, Cmd extends Command, Evt extends Event>(
 ): CommandHandler<State, Cmd> {
   const maxAttempts = deps.maxAttempts ?? 5;
 
+  const read = async (streamId: string) => {
+    const { streamPosition, events } = await deps.store.readStream(streamId);
+    const state = events.reduce((s, e) => deps.decider.evolve(s, { type: e.type, data: e.data } as unknown as Evt), deps.decider.initialState());
+    return { streamPosition, state, history: events };
+  };
+
   return async (streamId, command, options = {}) => {
     const commandId = options.commandId ?? deps.newId();
     for (let attempt = 1; ; attempt++) {
-      const { streamPosition, events: history } = await deps.store.readStream(streamId);
-      const state = history.reduce((s, e) => deps.decider.evolve(s, { type: e.type, data: e.data } as unknown as Evt), deps.decider.initialState());
+      const known = attempt === 1 ? options.known : undefined;
+      const { streamPosition, state, history } = known === undefined ? await read(streamId) : { ...known, history: known.events ?? [] };
 
       const earlier = options.idempotencyKey === undefined ? [] : history.filter((e) => e.metadata['idempotencyKey'] === options.idempotencyKey);
       if (earlier.length > 0) return { streamId, events: earlier, state, priorState: state, streamPosition, repeated: true };

@@ -82,6 +82,23 @@ describe('handling a command', () => {
     expect(b.streamPosition).toBe(a.streamPosition + 1);
   });
 
+  it('decides on a state the caller already knows without reading the stream, and reads again if it was stale', async () => {
+    const store = new InMemoryEventStore();
+    const handle = handlerOn(store);
+    const created = await handle('trak-1', createTrak('t1'));
+    let reads = 0;
+    const counting: EventStore = { ...store, append: store.append.bind(store), readAll: store.readAll.bind(store), readStream: (id) => (reads++, store.readStream(id)) };
+
+    const fresh = await handlerOn(counting)('trak-1', setAutoMode(true), { known: { state: created.state, streamPosition: created.streamPosition } });
+    expect(reads).toBe(0);
+    expect(fresh.events.map((e) => e.type)).toEqual(['AutoModeSet']);
+
+    // The stream moved since `created`: the append is refused, the handler reads and decides again.
+    const stale = await handlerOn(counting)('trak-1', cancel('done'), { known: { state: created.state, streamPosition: created.streamPosition } });
+    expect(reads).toBe(1);
+    expect((await store.readStream('trak-1')).events.map((e) => e.type)).toEqual([...created.events.map((e) => e.type), 'AutoModeSet', ...stale.events.map((e) => e.type)]);
+  });
+
   it('gives up with a ConcurrencyError when another writer keeps moving the stream', async () => {
     const inner = new InMemoryEventStore();
     await handlerOn(inner)('trak-1', createTrak('t1'));

@@ -48,31 +48,27 @@ export class JobDispatcher {
     const { pool, bus, limits } = this.options;
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [DISPATCH_LOCK]);
-      const inFlight = await readInFlight(client);
+      // Marks of what was sent need not wait for the disk: if they are lost in a database crash the
+      // jobs look queued again and are republished under the same ids, which the bus drops.
+      await client.query(`BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(${DISPATCH_LOCK})`);
+      const { inFlight, holds, queued } = await readQueue(client, limits.global);
       const free = limits.global - inFlight.total;
-      if (free <= 0) {
-        await client.query('COMMIT');
-        return undefined;
-      }
-      const holds = await readHolds(client);
-      const queued = await readQueued(client, free);
-      const choice = chooseDispatch(queued.map((q) => q.job), inFlight, limits, holds, new Date().toISOString());
+      const choice = free > 0 ? chooseDispatch(queued.map((q) => q.job), inFlight, limits, holds, new Date().toISOString()) : { dispatch: [] };
       const jobs = choice.dispatch.map((q) => queued.find((c) => c.job === q)!.payload);
       await Promise.all(jobs.map((job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId })));
       if (jobs.length > 0) {
-        const ids = jobs.map((j) => j.jobId);
-        await client.query(`UPDATE scheduler.jobs SET dispatched_at = now() WHERE job_id = ANY($1)`, [ids]);
+        // Sent: their deadlines start counting now.
         await client.query(
-          `UPDATE scheduler.timers SET due_at = now() + delay_ms * interval '1 millisecond' WHERE armed_by_job = ANY($1) AND due_at IS NULL`,
-          [ids],
+          `WITH sent AS (UPDATE scheduler.jobs SET dispatched_at = now() WHERE job_id = ANY($1) RETURNING job_id)
+           UPDATE scheduler.timers SET due_at = now() + delay_ms * interval '1 millisecond'
+            WHERE armed_by_job IN (SELECT job_id FROM sent) AND due_at IS NULL`,
+          [jobs.map((j) => j.jobId)],
         );
       }
       await client.query('COMMIT');
       if (jobs.length > 0) this.options.onDispatched?.(jobs);
       // Held jobs may go when the earliest hold ends; anything else waits for a wake (a job queued, a slot freed).
-      return choice.wakeAt === undefined ? undefined : Math.max(0, Date.parse(choice.wakeAt) - Date.now());
+      return 'wakeAt' in choice && choice.wakeAt !== undefined ? Math.max(0, Date.parse(choice.wakeAt) - Date.now()) : undefined;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -82,43 +78,68 @@ export class JobDispatcher {
   }
 }
 
-async function readInFlight(client: pg.PoolClient): Promise<InFlight> {
-  const { rows } = await client.query<{ project_id: string; agent_kind: AgentKind | null; n: number }>(
-    `SELECT project_id, agent_kind, count(*)::int AS n FROM scheduler.jobs
-      WHERE dispatched_at IS NOT NULL AND finished_at IS NULL GROUP BY project_id, agent_kind`,
-  );
-  const byProject: Record<string, number> = {};
-  const byAgent: Partial<Record<AgentKind, number>> = {};
-  let total = 0;
-  for (const row of rows) {
-    total += row.n;
-    byProject[row.project_id] = (byProject[row.project_id] ?? 0) + row.n;
-    if (row.agent_kind !== null) byAgent[row.agent_kind] = (byAgent[row.agent_kind] ?? 0) + row.n;
-  }
-  return { total, byProject, byAgent };
-}
-
-async function readHolds(client: pg.PoolClient): Promise<AgentHolds> {
-  const { rows } = await client.query<{ agent_kind: AgentKind; until: Date }>(`SELECT agent_kind, until FROM scheduler.holds WHERE until > now()`);
-  return Object.fromEntries(rows.map((r) => [r.agent_kind, r.until.toISOString()]));
-}
-
 interface Candidate {
   readonly job: QueuedJob;
   readonly payload: Job;
 }
 
-/** The oldest queued jobs of every project, enough of each to fill the free slots past any held ones. */
-async function readQueued(client: pg.PoolClient, free: number): Promise<Candidate[]> {
-  const { rows } = await client.query<{ job_id: string; project_id: string; kind: Job['kind']; agent_kind: AgentKind | null; seq: string; job: Job }>(
-    `SELECT job_id, project_id, kind, agent_kind, seq, job FROM (
-       SELECT job_id, project_id, kind, agent_kind, seq, job, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
-         FROM scheduler.jobs WHERE dispatched_at IS NULL AND finished_at IS NULL
-     ) queued WHERE rank <= $1 ORDER BY rank, seq`,
-    [free + 20],
+interface QueueView {
+  readonly inFlight: InFlight;
+  readonly holds: AgentHolds;
+  readonly queued: readonly Candidate[];
+}
+
+/**
+ * In one round trip: the jobs out by project and agent kind, the live holds, and the oldest
+ * queued jobs of every project (enough of each to fill the free slots past any held ones).
+ */
+async function readQueue(client: pg.PoolClient, global: number): Promise<QueueView> {
+  const { rows } = await client.query<{ out: OutRow[] | null; holds: HoldRow[] | null; queued: QueuedRow[] | null }>(
+    `SELECT
+       (SELECT json_agg(o) FROM (SELECT project_id, agent_kind, count(*)::int AS n FROM scheduler.jobs
+          WHERE dispatched_at IS NOT NULL AND finished_at IS NULL GROUP BY project_id, agent_kind) o) AS out,
+       (SELECT json_agg(h) FROM (SELECT agent_kind, until FROM scheduler.holds WHERE until > now()) h) AS holds,
+       (SELECT json_agg(q ORDER BY q.rank, q.seq) FROM (
+          SELECT job_id, project_id, kind, agent_kind, seq, job, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
+            FROM scheduler.jobs WHERE dispatched_at IS NULL AND finished_at IS NULL) q
+          WHERE q.rank <= $1) AS queued`,
+    [global + 20],
   );
-  return rows.map((r) => ({
-    job: { jobId: r.job_id, projectId: r.project_id, kind: r.kind, seq: Number(r.seq), ...(r.agent_kind !== null && { agent: r.agent_kind }) },
-    payload: r.job,
-  }));
+  const row = rows[0]!;
+  const byProject: Record<string, number> = {};
+  const byAgent: Partial<Record<AgentKind, number>> = {};
+  let total = 0;
+  for (const out of row.out ?? []) {
+    total += out.n;
+    byProject[out.project_id] = (byProject[out.project_id] ?? 0) + out.n;
+    if (out.agent_kind !== null) byAgent[out.agent_kind] = (byAgent[out.agent_kind] ?? 0) + out.n;
+  }
+  return {
+    inFlight: { total, byProject, byAgent },
+    holds: Object.fromEntries((row.holds ?? []).map((h) => [h.agent_kind, new Date(h.until).toISOString()])),
+    queued: (row.queued ?? []).map((q) => ({
+      job: { jobId: q.job_id, projectId: q.project_id, kind: q.kind, seq: Number(q.seq), ...(q.agent_kind !== null && { agent: q.agent_kind }) },
+      payload: q.job,
+    })),
+  };
+}
+
+interface OutRow {
+  readonly project_id: string;
+  readonly agent_kind: AgentKind | null;
+  readonly n: number;
+}
+
+interface HoldRow {
+  readonly agent_kind: AgentKind;
+  readonly until: string;
+}
+
+interface QueuedRow {
+  readonly job_id: string;
+  readonly project_id: string;
+  readonly kind: Job['kind'];
+  readonly agent_kind: AgentKind | null;
+  readonly seq: number | string;
+  readonly job: Job;
 }

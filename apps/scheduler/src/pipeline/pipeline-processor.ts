@@ -1,8 +1,8 @@
 import { trakIdOf, trakStreamId } from '@orkestra/application';
-import type { CommandHandler, EventStore, HandleResult } from '@orkestra/application';
+import type { AppendedEvent, CommandHandler, EventStore, HandleResult } from '@orkestra/application';
 import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
 import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
-import type { JobCancels, JobOutcome, JobQueue, RateLimitHolds, TimerStore, UsageLedger } from './ports.js';
+import type { JobCancels, JobDeadline, JobOutcome, JobQueue, RateLimitHolds, TimerStore, UsageLedger } from './ports.js';
 
 /** An event of the log as the scheduler sees it: from the bus, or just appended by itself. */
 export interface LoggedEvent {
@@ -64,17 +64,16 @@ export class PipelineProcessor {
   async onEvent(event: LoggedEvent): Promise<void> {
     const trakId = trakIdOf(event.streamId);
     if (trakId === undefined || this.followed.has(event.id)) return;
-    const { events } = await this.deps.store.readStream(event.streamId);
+    const { events, streamPosition } = await this.deps.store.readStream(event.streamId);
     let atEvent = initialState();
     let current = initialState();
     for (const recorded of events) {
       current = evolve(current, asTrakEvent(recorded));
       if (recorded.streamPosition <= event.streamPosition) atEvent = current;
     }
-    await this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, {
-      key: `evt:${event.id}`,
-      correlationId: correlationOf(event),
-    });
+    await this.input(() => ({ key: `evt:${event.id}`, correlationId: correlationOf(event), tips: new Map([[trakId, { state: current, streamPosition, events }]]) }), (context) =>
+      this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, context),
+    );
   }
 
   /** A runner's report on a job. */
@@ -85,16 +84,18 @@ export class PipelineProcessor {
       return;
     }
     const { queue } = this.deps;
-    if (result.kind === 'agent-started') await queue.started(result.jobId, result.runnerId);
-    const outcome = TERMINAL_RESULTS[result.kind];
-    if (outcome !== undefined) await this.endJob(result.jobId, outcome);
     if (result.kind === 'agent-failed' && result.reason === 'RateLimited' && result.resetAt !== undefined) {
       const agent = await queue.agentOf(result.jobId);
       if (agent !== undefined) await this.deps.holds.hold(agent, result.resetAt, `rate limited: ${result.message}`);
-      this.deps.wakeDispatcher();
     }
-    const state = await this.load(trakId);
-    const recorded = await this.run({ kind: 'result', result }, state, state, { key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId });
+    const outcome = TERMINAL_RESULTS[result.kind];
+    const tip = await this.load(trakId);
+    const recorded = await this.input(() => ({ key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tips: new Map([[trakId, tip]]) }), (context) => {
+      // The job's slot frees while the result is recorded.
+      if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
+      if (outcome !== undefined) context.bookkeeping.push(this.endJob(result.jobId, outcome));
+      return this.run({ kind: 'result', result }, tip.state, tip.state, context);
+    });
     if (recorded && outcome !== undefined) this.deps.onResultRecorded?.(trakId);
   }
 
@@ -108,8 +109,20 @@ export class PipelineProcessor {
 
   /** A stored timer came due. */
   async onTimer(timer: Timer, firedAt: string): Promise<void> {
-    const state = await this.load(timer.trakId);
-    await this.run({ kind: 'timer', timer, firedAt }, state, state, { key: `tmr:${timer.id}`, correlationId: timer.id });
+    const tip = await this.load(timer.trakId);
+    await this.input(() => ({ key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]) }), (context) =>
+      this.run({ kind: 'timer', timer, firedAt }, tip.state, tip.state, context),
+    );
+  }
+
+  /** Processes one input and waits for its bookkeeping before saying it is done. */
+  private async input<T>(context: () => Omit<RunContext, 'bookkeeping'>, process: (context: RunContext) => Promise<T>): Promise<T> {
+    const full: RunContext = { ...context(), bookkeeping: [] };
+    try {
+      return await process(full);
+    } finally {
+      await Promise.all(full.bookkeeping);
+    }
   }
 
   private async recordUsage(event: TrakEvent, state: TrakState): Promise<void> {
@@ -131,25 +144,22 @@ export class PipelineProcessor {
   /** The job's slot frees and its deadline goes with it. */
   private async endJob(jobId: string, outcome: JobOutcome): Promise<void> {
     await this.deps.queue.finish(jobId, outcome);
-    await this.deps.timers.clearJob(jobId);
     this.deps.wakeDispatcher();
   }
 
-  private async load(trakId: string): Promise<TrakState> {
-    const { events } = await this.deps.store.readStream(trakStreamId(trakId));
-    return events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState());
+  private async load(trakId: string): Promise<StreamTip> {
+    const { events, streamPosition } = await this.deps.store.readStream(trakStreamId(trakId));
+    return { state: events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState()), streamPosition, events };
   }
 
   /** Decides and applies. True when a command was appended for the input. */
   private async run(input: PipelineInput, atInput: TrakState, current: TrakState, context: RunContext): Promise<boolean> {
-    if (input.kind === 'event') await this.recordUsage(input.event, atInput);
+    // Off the hand-off's path: the input is done once its bookkeeping is, but the next job does not wait for it.
+    if (input.kind === 'event') context.bookkeeping.push(this.recordUsage(input.event, atInput));
     const outputs = decidePipeline(input, atInput);
-    // Timers first: a deadline must exist before its job can be dispatched and arm it.
-    const ordered = [...outputs.filter((o) => o.kind === 'schedule'), ...outputs.filter((o) => o.kind !== 'schedule')];
     const sent = new Set(outputs.flatMap((o) => (o.kind === 'send-job' && currentJobId(current) === o.job.jobId ? [o.job.jobId] : [])));
     let appended = false;
-    for (const output of ordered) {
-      const index = outputs.indexOf(output);
+    for (const [index, output] of outputs.entries()) {
       appended = (await this.apply(output, current, sent, { ...context, key: `${context.key}:${index}` }, outputs)) || appended;
     }
     return appended;
@@ -165,22 +175,14 @@ export class PipelineProcessor {
           this.log('a job the Trak no longer waits on was not sent', { jobId: output.job.jobId, current: currentJobId(current) ?? null });
           return false;
         }
-        if (await queue.enqueue(output.job)) this.deps.wakeDispatcher();
+        if (await queue.enqueue(output.job, deadlineOf(output.job, all))) this.deps.wakeDispatcher();
         return false;
-      case 'schedule': {
-        const guarded = deadlineJob(output.timer);
-        if (guarded !== undefined) {
-          const job = all.find((o): o is { kind: 'send-job'; job: Job } => o.kind === 'send-job' && o.job.jobId === guarded)?.job;
-          if (job === undefined || !sent.has(job.jobId)) return false;
-          // The pipeline counts from the request; the scheduler counts from dispatch, so time queued behind a limit is not the run's.
-          const delayMs = 'timeoutSeconds' in job ? job.timeoutSeconds * 1000 + DEADLINE_GRACE_MS : DEADLINE_GRACE_MS;
-          await timers.schedule(output.timer, { afterDispatchOf: job.jobId, delayMs });
-        } else {
-          await timers.schedule(output.timer, { at: output.at });
-        }
+      case 'schedule':
+        // A job's deadline is queued with the job (see deadlineOf).
+        if (deadlineJob(output.timer) !== undefined) return false;
+        await timers.schedule(output.timer, output.at);
         this.deps.wakeTimers();
         return false;
-      }
       case 'cancel-job':
         await this.endJob(output.jobId, 'cancelled');
         await cancels.cancel(output.jobId, output.reason);
@@ -201,29 +203,38 @@ export class PipelineProcessor {
 
   private async command(trakId: string, pending: PendingCommand, context: RunContext): Promise<boolean> {
     const command = { ...pending, metadata: { now: this.now(), actor: 'scheduler' } } as TrakCommand;
+    const known = context.tips.get(trakId);
+    const handle = (withKnown: boolean): Promise<HandleResult<TrakState>> =>
+      this.deps.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
     let result: HandleResult<TrakState>;
     try {
-      result = await this.deps.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId });
+      // Decided on the state this input already read or appended, without reading the stream again.
+      result = await handle(true).catch((error: unknown) => (known !== undefined && DomainError.is(error) ? handle(false) : Promise.reject(error)));
     } catch (error) {
       // The Trak moved on since the input (a person acted, another instance got there first).
       if (DomainError.is(error)) {
         this.log('pipeline command refused by the Trak; nothing to do', { trakId, command: command.type, code: error.code, reason: error.message });
+        context.tips.delete(trakId);
         return false;
       }
       throw error;
     }
-    if (result.repeated || result.events.length === 0) return false;
-    await this.follow(result, context.correlationId);
+    if (result.repeated || result.events.length === 0) {
+      context.tips.delete(trakId);
+      return false;
+    }
+    context.tips.set(trakId, { state: result.state, streamPosition: result.streamPosition, events: [...(known?.events ?? []), ...result.events] });
+    await this.follow(result, context);
     return true;
   }
 
   /** Runs the pipeline on events this process just appended, each with the state right after it. */
-  private async follow(result: HandleResult<TrakState>, correlationId: string): Promise<void> {
+  private async follow(result: HandleResult<TrakState>, context: RunContext): Promise<void> {
     let state = result.priorState;
     for (const event of result.events) {
       state = evolve(state, asTrakEvent(event));
       this.remember(event.id);
-      await this.run({ kind: 'event', event: asTrakEvent(event) }, state, result.state, { key: `evt:${event.id}`, correlationId });
+      await this.run({ kind: 'event', event: asTrakEvent(event) }, state, result.state, { ...context, key: `evt:${event.id}` });
     }
   }
 
@@ -241,9 +252,20 @@ export class PipelineProcessor {
   }
 }
 
+/** What this input knows of a Trak's stream: its state, position and events (for idempotency keys). */
+interface StreamTip {
+  readonly state: TrakState;
+  readonly streamPosition: number;
+  readonly events: readonly AppendedEvent[];
+}
+
 interface RunContext {
   readonly key: string;
   readonly correlationId: string;
+  /** The latest known tip of each Trak stream this input touched, kept up to date by its own appends. */
+  readonly tips: Map<string, StreamTip>;
+  /** Writes the input needs done before it is acknowledged, but the next job need not wait for. */
+  readonly bookkeeping: Promise<void>[];
 }
 
 /** An event of a Trak stream, as the log stores it. */
@@ -252,6 +274,16 @@ const asTrakEvent = (event: { readonly type: string; readonly data: unknown }): 
 function correlationOf(event: LoggedEvent): string {
   const id = event.metadata['correlationId'];
   return typeof id === 'string' ? id : event.id;
+}
+
+/**
+ * The deadline the pipeline set for a job it sends. The pipeline counts from the request; the
+ * scheduler counts from dispatch, so time queued behind a limit is not charged to the run.
+ */
+function deadlineOf(job: Job, outputs: readonly PipelineOutput[]): JobDeadline | undefined {
+  const timer = outputs.find((o): o is Extract<PipelineOutput, { kind: 'schedule' }> => o.kind === 'schedule' && deadlineJob(o.timer) === job.jobId)?.timer;
+  if (timer === undefined) return undefined;
+  return { timer, delayMs: ('timeoutSeconds' in job ? job.timeoutSeconds * 1000 : 0) + DEADLINE_GRACE_MS };
 }
 
 function deadlineJob(timer: Timer): string | undefined {

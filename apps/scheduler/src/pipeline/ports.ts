@@ -5,11 +5,14 @@ export type JobOutcome = 'finished' | 'failed' | 'cancelled' | 'lost' | 'stale';
 
 /** The jobs the pipeline asked for: queued until dispatched within the limits, out until they end. */
 export interface JobQueue {
-  /** Queues the job unless it is already known (a replayed decision); true when queued now. */
-  enqueue(job: Job): Promise<boolean>;
+  /**
+   * Queues the job, with its deadline if it has one, unless it is already known (a replayed
+   * decision); true when queued now. The deadline starts counting when the job is dispatched.
+   */
+  enqueue(job: Job, deadline?: JobDeadline): Promise<boolean>;
   /** A runner said it started the job. */
   started(jobId: string, runnerId: string): Promise<void>;
-  /** The job ended; its slot frees. A second call changes nothing. */
+  /** The job ended; its slot frees and its deadline goes. A second call changes nothing. */
   finish(jobId: string, outcome: JobOutcome): Promise<void>;
   /** Ends every unfinished job of the Trak; returns the ids of those that were out on the bus. */
   finishTrak(trakId: string, outcome: JobOutcome): Promise<string[]>;
@@ -17,15 +20,16 @@ export interface JobQueue {
   agentOf(jobId: string): Promise<AgentKind | undefined>;
 }
 
-/** When a timer fires: at a time, or a while after its job leaves the queue (a run's deadline). */
-export type TimerDue = { readonly at: string } | { readonly afterDispatchOf: string; readonly delayMs: number };
+/** A job's deadline: its timer fires this long after the job is dispatched. */
+export interface JobDeadline {
+  readonly timer: Timer;
+  readonly delayMs: number;
+}
 
 /** Durable timers; `due` fires once, at least once, after a restart too. */
 export interface TimerStore {
-  /** Stores the timer unless one with its id exists. */
-  schedule(timer: Timer, due: TimerDue): Promise<void>;
-  /** Forgets the deadline of a job that ended. */
-  clearJob(jobId: string): Promise<void>;
+  /** Stores the timer, due at `at`, unless one with its id exists. */
+  schedule(timer: Timer, at: string): Promise<void>;
   /** Forgets every timer of a Trak that is done. */
   clearTrak(trakId: string): Promise<void>;
 }

@@ -1,19 +1,27 @@
 import type { AgentKind, Job, Usage } from '@orkestra/domain';
 import type pg from 'pg';
-import type { JobOutcome, JobQueue, RateLimitHolds, RunUsage, UsageLedger } from '../pipeline/ports.js';
+import type { JobDeadline, JobOutcome, JobQueue, RateLimitHolds, RunUsage, UsageLedger } from '../pipeline/ports.js';
 
 /** The job queue in `scheduler.jobs`; the dispatcher reads the same table. */
 export class PostgresJobQueue implements JobQueue {
   constructor(private readonly pool: pg.Pool) {}
 
-  async enqueue(job: Job): Promise<boolean> {
+  async enqueue(job: Job, deadline?: JobDeadline): Promise<boolean> {
     const agent = job.kind === 'agent-run' ? job.stage.agent.kind : null;
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING`,
-      [job.jobId, job.trakId, job.projectId, job.kind, agent, JSON.stringify(job)],
+    // One statement: the dispatcher never sees the job without its deadline.
+    const { rows } = await this.pool.query<{ queued: boolean }>(
+      `WITH queued AS (
+         INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING RETURNING job_id
+       ), deadline AS (
+         INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, armed_by_job, delay_ms)
+         SELECT $7, $2, $8, $9, job_id, $10 FROM queued WHERE $7::text IS NOT NULL
+         ON CONFLICT (timer_id) DO NOTHING
+       )
+       SELECT EXISTS (SELECT 1 FROM queued) AS queued`,
+      [job.jobId, job.trakId, job.projectId, job.kind, agent, JSON.stringify(job), deadline?.timer.id ?? null, deadline?.timer.kind ?? null, deadline === undefined ? null : JSON.stringify(deadline.timer), deadline?.delayMs ?? null],
     );
-    return rowCount === 1;
+    return rows[0]?.queued === true;
   }
 
   async started(jobId: string, runnerId: string): Promise<void> {
@@ -21,7 +29,11 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async finish(jobId: string, outcome: JobOutcome): Promise<void> {
-    await this.pool.query(`UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE job_id = $1 AND finished_at IS NULL`, [jobId, outcome]);
+    await this.pool.query(
+      `WITH ended AS (UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id)
+       DELETE FROM scheduler.timers WHERE armed_by_job = $1`,
+      [jobId, outcome],
+    );
   }
 
   async finishTrak(trakId: string, outcome: JobOutcome): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { Timer } from '@orkestra/domain';
 import type pg from 'pg';
-import type { TimerDue, TimerStore } from '../pipeline/ports.js';
+import type { TimerStore } from '../pipeline/ports.js';
 
 /** A timer that came due, locked by the transaction that fires it. */
 export interface DueTimer {
@@ -12,27 +12,11 @@ export interface DueTimer {
 export class PostgresTimerStore implements TimerStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async schedule(timer: Timer, due: TimerDue): Promise<void> {
-    if ('at' in due) {
-      await this.pool.query(
-        `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (timer_id) DO NOTHING`,
-        [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), due.at],
-      );
-      return;
-    }
-    // Armed when its job is dispatched; if that already happened, counted from then.
+  async schedule(timer: Timer, at: string): Promise<void> {
     await this.pool.query(
-      `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at, armed_by_job, delay_ms)
-       VALUES ($1, $2, $3, $4,
-               (SELECT dispatched_at + $6 * interval '1 millisecond' FROM scheduler.jobs WHERE job_id = $5 AND dispatched_at IS NOT NULL),
-               $5, $6)
-       ON CONFLICT (timer_id) DO NOTHING`,
-      [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), due.afterDispatchOf, due.delayMs],
+      `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (timer_id) DO NOTHING`,
+      [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), at],
     );
-  }
-
-  async clearJob(jobId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM scheduler.timers WHERE armed_by_job = $1`, [jobId]);
   }
 
   async clearTrak(trakId: string): Promise<void> {
