@@ -1,17 +1,16 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { RESULTS_STREAM, RUNNERS_BUCKET, eventSubject, jobSubject, trakStreamId } from '@orkestra/application';
 import type { BusMessage } from '@orkestra/application';
-import { JetStreamBus } from '@orkestra/bus';
+import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob, JobResult } from '@orkestra/domain';
 import { eventually, sleep, testNats } from '@orkestra/testing';
 import type { TestNats } from '@orkestra/testing';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
-import { createApp, loadRunnerConfig } from '../src/index.js';
 import { bareRemote } from './support/bare-remote.js';
+import { startRunnerApp } from './support/runner-app.js';
 
 // A runner cleans up after Traks that are done: when the event log says a Trak was archived
 // (or integrated, or cancelled), its worktree and local branch go; failed Traks keep theirs for
@@ -61,14 +60,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-collector-'));
   dataDir = path.join(dir, 'data');
   const remote = await bareRemote(dir, { 'README.md': 'hello\n' });
-  const file = path.join(dir, 'runner.yaml');
-  await writeFile(file, stringify({ projects: { 'project-1': { remote } } }));
-  const config = loadRunnerConfig(
-    { ORK_RUNNER_PORT: '0', ORK_RUNNER_NAME: 'box-7', ORK_RUNNER_NATS_URL: nats.url, ORK_RUNNER_NATS_NAMESPACE: nats.prefix, ORK_RUNNER_DATA_DIR: dataDir, ORK_RUNNER_DRAIN_GRACE_SECONDS: '5' },
-    file,
-  );
-  app = await createApp(config, { logger: false });
-  probe = new JetStreamBus(nats.connection, { namespace: nats.prefix });
+  ({ app, probe } = await startRunnerApp({ dir, nats, name: 'box-7', dataDir, settings: { projects: { 'project-1': { remote } } } }));
 });
 
 afterAll(async () => {

@@ -1,16 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
 import type { BusMessage } from '@orkestra/application';
-import { JetStreamBus } from '@orkestra/bus';
+import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob, JobResult } from '@orkestra/domain';
 import { agentBinaries, eventually, testNats } from '@orkestra/testing';
 import type { TestNats } from '@orkestra/testing';
-import { stringify } from 'yaml';
-import { createApp, loadRunnerConfig } from '../src/index.js';
 import { bareRemote } from './support/bare-remote.js';
+import { startRunnerApp } from './support/runner-app.js';
 
 // The runner process as deployed: config from env and yaml, NATS JetStream, git, a gate job in
 // and its result out, and a clean goodbye from the registry when it shuts down.
@@ -24,14 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-nats-'));
   const remote = await bareRemote(dir, { 'README.md': 'hello\n' });
 
-  const file = path.join(dir, 'runner.yaml');
-  await writeFile(file, stringify({ agents: { claudecode: agentBinaries().claude }, projects: { 'project-1': { remote } }, labels: ['linux', 'test'] }));
-  const config = loadRunnerConfig(
-    { ORK_RUNNER_PORT: '0', ORK_RUNNER_NAME: 'box-1', ORK_RUNNER_NATS_URL: nats.url, ORK_RUNNER_NATS_NAMESPACE: nats.prefix, ORK_RUNNER_DATA_DIR: path.join(dir, 'data'), ORK_RUNNER_DRAIN_GRACE_SECONDS: '5' },
-    file,
-  );
-  app = await createApp(config, { logger: false });
-  probe = new JetStreamBus(nats.connection, { namespace: nats.prefix });
+  ({ app, probe } = await startRunnerApp({ dir, nats, name: 'box-1', settings: { agents: { claudecode: agentBinaries().claude }, projects: { 'project-1': { remote } }, labels: ['linux', 'test'] } }));
 });
 
 afterAll(async () => {

@@ -3,7 +3,6 @@ import type { Bus } from '@orkestra/application';
 import { chooseDispatch } from '@orkestra/domain';
 import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob } from '@orkestra/domain';
 import type pg from 'pg';
-import { Loop } from '../service/loop.js';
 
 /** Serialises dispatch passes across scheduler instances (a transaction-scoped advisory lock). */
 const DISPATCH_LOCK = 0x6f726b01;
@@ -12,10 +11,7 @@ export interface JobDispatcherOptions {
   readonly pool: pg.Pool;
   readonly bus: Pick<Bus, 'publish'>;
   readonly limits: ConcurrencyLimits;
-  /** Longest wait between passes when nothing wakes the dispatcher (other instances, expired holds). Default 2 s. */
-  readonly idleMs?: number;
   readonly onDispatched?: (jobs: readonly Job[]) => void;
-  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
@@ -25,23 +21,7 @@ export interface JobDispatcherOptions {
  * same message ids, which the bus drops as duplicates.
  */
 export class JobDispatcher {
-  private readonly loop: Loop;
-
-  constructor(private readonly options: JobDispatcherOptions) {
-    this.loop = new Loop({ name: 'dispatcher', idleMs: options.idleMs ?? 2_000, step: () => this.pass(), ...(options.log !== undefined && { log: options.log }) });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  wake(): void {
-    this.loop.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
+  constructor(private readonly options: JobDispatcherOptions) {}
 
   /** One pass; says how soon to look again when nothing wakes the dispatcher first. */
   async pass(): Promise<number | undefined> {

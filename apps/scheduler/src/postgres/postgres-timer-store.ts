@@ -23,6 +23,13 @@ export class PostgresTimerStore implements TimerStore {
     await this.pool.query(`DELETE FROM scheduler.timers WHERE trak_id = $1`, [trakId]);
   }
 
+  /** Fires every due timer, one transaction each; says how long until the next one is due. */
+  async fireDue(fire: (due: DueTimer) => Promise<void>): Promise<number | undefined> {
+    let fired = true;
+    while (fired) fired = await this.fireNext(fire);
+    return this.nextDueInMs();
+  }
+
   /** Milliseconds until the next armed timer is due (0 when one is due now), or undefined when none is armed. */
   async nextDueInMs(): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ ms: string | null }>(

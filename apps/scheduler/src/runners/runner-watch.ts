@@ -1,6 +1,5 @@
 import type { KeyValueBucket } from '@orkestra/application';
 import type pg from 'pg';
-import { Loop } from '../service/loop.js';
 
 /** An agent run whose runner stopped reporting. */
 export interface LostRun {
@@ -15,9 +14,7 @@ export interface RunnerWatchOptions {
   readonly registry: Pick<KeyValueBucket, 'entries'>;
   /** A runner silent for this long has lost its runs. */
   readonly lostAfterMs: number;
-  readonly intervalMs?: number;
   readonly onLost: (run: LostRun) => Promise<void>;
-  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
@@ -28,19 +25,8 @@ export interface RunnerWatchOptions {
  */
 export class RunnerWatch {
   private readonly lastSeen = new Map<string, number>();
-  private readonly loop: Loop;
 
-  constructor(private readonly options: RunnerWatchOptions) {
-    this.loop = new Loop({ name: 'runner watch', idleMs: options.intervalMs ?? 10_000, step: () => this.round(), ...(options.log !== undefined && { log: options.log }) });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
+  constructor(private readonly options: RunnerWatchOptions) {}
 
   /** One look at the registry and the runs out on runners. */
   async round(): Promise<undefined> {

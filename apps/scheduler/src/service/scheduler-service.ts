@@ -10,7 +10,7 @@ import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
 import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
 import { PostgresTimerStore } from '../postgres/postgres-timer-store.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
-import { TimerFirer } from '../timers/timer-firer.js';
+import { Loop } from './loop.js';
 
 export interface SchedulerServiceOptions {
   readonly pool: pg.Pool;
@@ -48,9 +48,9 @@ export const schedulerConsumers = (ackWaitMs: number): ConsumerSpec[] => [
 export class SchedulerService {
   readonly processor: PipelineProcessor;
   private readonly relay: OutboxRelay;
-  private readonly dispatcher: JobDispatcher;
-  private readonly firer: TimerFirer;
-  private watch: RunnerWatch | undefined;
+  private readonly dispatching: Loop;
+  private readonly firing: Loop;
+  private watching: Loop | undefined;
   private consumptions: Consumption[] = [];
 
   constructor(private readonly options: SchedulerServiceOptions) {
@@ -58,7 +58,10 @@ export class SchedulerService {
     const timers = new PostgresTimerStore(pool);
     const logOption = log === undefined ? {} : { log };
     this.relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, instance: options.instance, ...logOption });
-    this.dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...logOption, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
+    const dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
+    // Woken when a job is queued or a slot frees; the idle round catches other instances' changes and ended holds.
+    this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
+    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer }) => this.processor.onTimer(timer, new Date().toISOString())), ...logOption });
     this.processor = new PipelineProcessor({
       store: new PostgresEventStore(pool),
       handle: commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata }),
@@ -72,12 +75,11 @@ export class SchedulerService {
           await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put(jobId, { reason, at: new Date().toISOString() });
         },
       },
-      wakeDispatcher: () => this.dispatcher.wake(),
-      wakeTimers: () => this.firer.wake(),
+      wakeDispatcher: () => this.dispatching.wake(),
+      wakeTimers: () => this.firing.wake(),
       ...logOption,
       ...(options.observe?.resultRecorded !== undefined && { onResultRecorded: options.observe.resultRecorded }),
     });
-    this.firer = new TimerFirer({ timers, fire: (timer, firedAt) => this.processor.onTimer(timer, firedAt), ...logOption });
   }
 
   async start(): Promise<void> {
@@ -86,17 +88,16 @@ export class SchedulerService {
     const consumers = schedulerConsumers(ackWaitMs);
     await bus.provision({ streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_CANCELS_BUCKET] });
     this.relay.start();
-    this.dispatcher.start();
-    this.firer.start();
-    this.watch = new RunnerWatch({
+    this.dispatching.start();
+    this.firing.start();
+    const watch = new RunnerWatch({
       pool: this.options.pool,
       registry: await bus.bucket(RUNNERS_BUCKET.name),
       lostAfterMs: this.options.runnerLostMs,
-      ...(this.options.runnerWatchIntervalMs !== undefined && { intervalMs: this.options.runnerWatchIntervalMs }),
       onLost: (run) => this.processor.onRunLost(run),
-      ...(this.options.log !== undefined && { log: this.options.log }),
     });
-    this.watch.start();
+    this.watching = new Loop({ name: 'runner watch', idleMs: this.options.runnerWatchIntervalMs ?? 10_000, step: () => watch.round(), ...(this.options.log !== undefined && { log: this.options.log }) });
+    this.watching.start();
     const onError = (what: string) => (error: unknown, message: { subject: string }) =>
       this.options.log?.(`${what} failed; it will be delivered again`, { subject: message.subject, error: error instanceof Error ? error.message : String(error) });
     this.consumptions.push(
@@ -109,6 +110,6 @@ export class SchedulerService {
   async stop(): Promise<void> {
     await Promise.all(this.consumptions.map((c) => c.stop()));
     this.consumptions = [];
-    await Promise.all([this.watch?.stop(), this.firer.stop(), this.dispatcher.stop(), this.relay.stop()]);
+    await Promise.all([this.watching?.stop(), this.firing.stop(), this.dispatching.stop(), this.relay.stop()]);
   }
 }
