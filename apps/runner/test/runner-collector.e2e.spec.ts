@@ -102,8 +102,11 @@ describe('collecting the worktrees of finished Traks', () => {
     await publishEvent('project-2', 'tk-99', 'TrakArchived', { at: new Date().toISOString() });
     await publishEvent('project-1', SUBTRAK, 'TrakArchived', { at: new Date().toISOString() });
 
-    await eventually(async () => expect(await exists(worktree(SUBTRAK))).toBe(false), 10_000);
-    expect(await localBranches()).not.toContain('ork/tk-41-readme-s1');
+    // The worktree goes first, then its branch.
+    await eventually(async () => {
+      expect(await exists(worktree(SUBTRAK))).toBe(false);
+      expect(await localBranches()).not.toContain('ork/tk-41-readme-s1');
+    }, 10_000);
     expect(await localBranches()).toContain('ork/tk-41-readme');
     expect((await execa('git', ['status', '--porcelain'], { cwd: worktree(PARENT) })).stdout).toBe('');
     expect(await exists(path.join(worktree(PARENT), 'README.md'))).toBe(true);
