@@ -11,7 +11,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import { Logger, run as runGraphile, makeWorkerUtils } from 'graphile-worker';
-import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultMsgId, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
@@ -113,8 +113,7 @@ try {
   const publishToCommit = []; // runner published agent-finished → result committed
   const publishedAt = new Map();
   const publish = (result) => {
-    const msgId = result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId}` : `${result.jobId}:${result.kind}`;
-    return bus.publish(resultSubject(result), JSON.stringify(result), { msgId });
+    return bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
   };
   await bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM], consumers: [{ stream: JOBS_STREAM.name, durable: 'bench-runner', ackWaitMs: 30_000 }], buckets: [] });
   runnerConsumption = await bus.consume(

@@ -81,5 +81,12 @@ export const jobSubject = (job: { readonly kind: string; readonly stage?: unknow
 export const resultSubject = (result: { readonly jobId: string; readonly kind: string }): string =>
   ['ork', 'res', result.jobId, result.kind].map(subjectToken).join('.');
 
+/**
+ * The message id a result is published under: a job ends once, but every runner that starts it
+ * says so (a handover after a lost runner), so `agent-started` carries the runner's name.
+ */
+export const resultMsgId = (result: { readonly jobId: string; readonly kind: string; readonly runnerId?: string }): string =>
+  result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId ?? ''}` : `${result.jobId}:${result.kind}`;
+
 /** `ork.log.<trakId>.<jobId>`: a run's live output, replayable by late subscribers. */
 export const logSubject = (trakId: string, jobId: string): string => ['ork', 'log', trakId, jobId].map(subjectToken).join('.');

@@ -1,4 +1,4 @@
-import { JOBS_STREAM, JOB_CANCELS_BUCKET, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultSubject } from '@orkestra/application';
+import { JOBS_STREAM, JOB_CANCELS_BUCKET, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultMsgId, resultSubject } from '@orkestra/application';
 import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
 import type { JobHooks } from '../jobs/runner-jobs.js';
@@ -229,9 +229,7 @@ export class RunnerService {
   }
 
   private async publishResult(result: JobResult): Promise<void> {
-    // Each runner that starts a job says so (a handover after a lost runner); the end is said once.
-    const msgId = result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId}` : `${result.jobId}:${result.kind}`;
-    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId });
+    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, commandHandler, trakStreamMetadata } from '@orkestra/application';
-import type { Bus, ConsumerSpec, Consumption } from '@orkestra/application';
+import type { Bus, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
 import { trakDecider } from '@orkestra/domain';
 import type { ConcurrencyLimits, FlowBudget, Job, JobResult } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
@@ -56,6 +56,9 @@ export class SchedulerService {
   constructor(private readonly options: SchedulerServiceOptions) {
     const { pool, bus, log } = options;
     const timers = new PostgresTimerStore(pool);
+    const store = new PostgresEventStore(pool);
+    // Opened once, on the first call-off.
+    let cancelled: Promise<KeyValueBucket> | undefined;
     const logOption = log === undefined ? {} : { log };
     this.relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, instance: options.instance, ...logOption });
     const dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
@@ -63,8 +66,8 @@ export class SchedulerService {
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
     this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer }) => this.processor.onTimer(timer, new Date().toISOString())), ...logOption });
     this.processor = new PipelineProcessor({
-      store: new PostgresEventStore(pool),
-      handle: commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata }),
+      store,
+      handle: commandHandler({ store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata }),
       queue: new PostgresJobQueue(pool),
       timers,
       holds: new PostgresRateLimitHolds(pool),
@@ -72,7 +75,11 @@ export class SchedulerService {
       projectBudget: (projectId) => options.projectBudgets?.[projectId],
       cancels: {
         cancel: async (jobId, reason) => {
-          await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put(jobId, { reason, at: new Date().toISOString() });
+          cancelled ??= bus.bucket(JOB_CANCELS_BUCKET.name).catch((error: unknown) => {
+            cancelled = undefined;
+            throw error;
+          });
+          await (await cancelled).put(jobId, { reason, at: new Date().toISOString() });
         },
       },
       wakeDispatcher: () => this.dispatching.wake(),

@@ -1,4 +1,4 @@
-import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultMsgId, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
 import type { CommandHandler, Consumption } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { trakDecider } from '@orkestra/domain';
@@ -69,8 +69,7 @@ export class ScriptedRunners {
   }
 
   publish(result: JobResult): Promise<unknown> {
-    const msgId = result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId}` : `${result.jobId}:${result.kind}`;
-    return this.bus.publish(resultSubject(result), JSON.stringify(result), { msgId });
+    return this.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
   }
 
   jobIds(): string[] {
