@@ -7,7 +7,7 @@
 // Ours: the scheduler in this process (apps/scheduler/dist), a scripted runner on the bus that
 // answers every agent run at once, Traks in auto mode with STAGES stages and no gates, run one at
 // a time so each hand-off is measured unloaded. The commit instant is taken by watching the
-// scheduler's pool: the moment the append carrying AgentRunCompleted resolves.
+// scheduler's pool: the moment the transaction holding the AgentRunCompleted append commits.
 import os from 'node:os';
 import pg from 'pg';
 import { Logger, run as runGraphile, makeWorkerUtils } from 'graphile-worker';
@@ -78,19 +78,40 @@ try {
   const pool = new pg.Pool({ connectionString: database.url, max: 20 });
   pools.push(pool);
   pool.on('error', () => {});
-  const committed = new Map(); // streamId → instant the AgentRunCompleted append resolved
-  const done = waiters(); // streamId → TrakDone appended
-  const query = pool.query.bind(pool);
-  pool.query = (...args) => {
-    const result = query(...args);
-    const [text, params] = args;
-    if (typeof text === 'string' && text.includes('INSERT INTO messages') && Array.isArray(params?.[4]) && result instanceof Promise) {
-      const types = params[4];
-      if (types.includes('AgentRunCompleted')) result.then(() => committed.set(params[0], nowMs()), () => {});
-      if (types.includes('TrakDone')) result.then(() => done.arrived(params[0]), () => {});
-    }
-    return result;
-  };
+  const committed = new Map(); // streamId → instant the append holding AgentRunCompleted committed
+  const done = waiters(); // streamId → TrakDone committed
+  // Every client of the pool is watched: an append on its own commits when it resolves, one inside
+  // a transaction when the transaction's COMMIT does.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client);
+    let inTransaction = false;
+    let appended = []; // [streamId, types] appended in the open transaction
+    const onCommit = (result, appends) =>
+      result.then(() => {
+        const at = nowMs();
+        for (const [streamId, types] of appends) {
+          if (types.includes('AgentRunCompleted')) committed.set(streamId, at);
+          if (types.includes('TrakDone')) done.arrived(streamId, at);
+        }
+      }, () => {});
+    client.query = (...args) => {
+      const result = query(...args);
+      const [text, params] = args;
+      if (typeof text !== 'string' || !(result instanceof Promise)) return result;
+      if (text.startsWith('BEGIN')) {
+        inTransaction = true;
+        appended = [];
+      } else if (text === 'COMMIT' || text === 'ROLLBACK') {
+        if (text === 'COMMIT') onCommit(result, appended);
+        inTransaction = false;
+        appended = [];
+      } else if (text.includes('INSERT INTO messages') && Array.isArray(params?.[4])) {
+        if (inTransaction) appended.push([params[0], params[4]]);
+        else onCommit(result, [[params[0], params[4]]]);
+      }
+      return result;
+    };
+  });
 
   const bus = new JetStreamBus(nats.connection, { namespace: nats.prefix });
   const recordedAt = new Map(); // streamId → observe.resultRecorded

@@ -68,6 +68,36 @@ describe('the scheduler driving a Trak', () => {
   }, 30_000);
 });
 
+describe('a result and the next job', () => {
+  it('commit together: when the job cannot be queued neither lands, and the result delivered again finishes the hand-off', async () => {
+    // The gate's job fails to queue until the trigger goes; a sequence (outside any transaction) counts the tries.
+    await harness.rows(`CREATE SEQUENCE gate_queue_tries`);
+    await harness.rows(`CREATE FUNCTION refuse_gate_job() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.job_id = 'atomic-1_g0_1' THEN PERFORM nextval('gate_queue_tries'); RAISE EXCEPTION 'disk full'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await harness.rows(`CREATE TRIGGER refuse_gate_job BEFORE INSERT ON scheduler.jobs FOR EACH ROW EXECUTE FUNCTION refuse_gate_job()`);
+    try {
+      await harness.startScheduler();
+      await withRunners(happyRunner());
+      await harness.command('atomic-1', createTrak('atomic-1', 'p-1'));
+
+      await eventually(async () => expect(Number((await harness.rows<{ n: string }>(`SELECT last_value AS n FROM gate_queue_tries`))[0]!.n)).toBeGreaterThanOrEqual(2), 15_000);
+      // Tried and refused at least twice: the agent's result is not recorded without the gate it leads to.
+      expect(await harness.eventTypes('atomic-1')).not.toContain('AgentRunCompleted');
+      expect(await harness.rows(`SELECT job_id FROM scheduler.jobs WHERE trak_id = 'atomic-1'`)).toEqual([{ job_id: 'atomic-1_a0_1' }]);
+    } finally {
+      await harness.rows(`DROP TRIGGER refuse_gate_job ON scheduler.jobs`);
+    }
+
+    await eventually(async () => expect((await harness.state('atomic-1')).status).toBe('Archived'), 15_000);
+    const types = await harness.eventTypes('atomic-1');
+    expect(types.filter((type) => type === 'AgentRunCompleted')).toHaveLength(1);
+    expect(types.filter((type) => type === 'GateRunRequested')).toHaveLength(1);
+  }, 40_000);
+});
+
 describe('several scheduler instances', () => {
   it('share the work: every Trak finishes and no job is sent twice', async () => {
     await harness.startScheduler({ instance: 'one' });

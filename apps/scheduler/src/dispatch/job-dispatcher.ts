@@ -2,7 +2,7 @@ import { jobSubject } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
 import { chooseDispatch } from '@orkestra/domain';
 import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob } from '@orkestra/domain';
-import type pg from 'pg';
+import pg from 'pg';
 
 /** Serialises dispatch passes across scheduler instances (a transaction-scoped advisory lock). */
 const DISPATCH_LOCK = 0x6f726b01;
@@ -28,24 +28,12 @@ export class JobDispatcher {
     const { pool, bus, limits } = this.options;
     const client = await pool.connect();
     try {
-      // Marks of what was sent need not wait for the disk: if they are lost in a database crash the
-      // jobs look queued again and are republished under the same ids, which the bus drops.
-      await client.query(`BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(${DISPATCH_LOCK})`);
-      const { inFlight, holds, queued } = await readQueue(client, limits.global);
+      const { inFlight, holds, queued } = await beginAndReadQueue(client, limits.global);
       const free = limits.global - inFlight.total;
       const choice = free > 0 ? chooseDispatch(queued.map((q) => q.job), inFlight, limits, holds, new Date().toISOString()) : { dispatch: [] };
       const jobs = choice.dispatch.map((q) => queued.find((c) => c.job === q)!.payload);
       await Promise.all(jobs.map((job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId })));
-      if (jobs.length > 0) {
-        // Sent: their deadlines start counting now.
-        await client.query(
-          `WITH sent AS (UPDATE scheduler.jobs SET dispatched_at = now() WHERE job_id = ANY($1) RETURNING job_id)
-           UPDATE scheduler.timers SET due_at = now() + delay_ms * interval '1 millisecond'
-            WHERE armed_by_job IN (SELECT job_id FROM sent) AND due_at IS NULL`,
-          [jobs.map((j) => j.jobId)],
-        );
-      }
-      await client.query('COMMIT');
+      await client.query(jobs.length === 0 ? 'COMMIT' : markSentAndCommit(jobs.map((j) => j.jobId)));
       if (jobs.length > 0) this.options.onDispatched?.(jobs);
       // Held jobs may go when the earliest hold ends; anything else waits for a wake (a job queued, a slot freed).
       return 'wakeAt' in choice && choice.wakeAt !== undefined ? Math.max(0, Date.parse(choice.wakeAt) - Date.now()) : undefined;
@@ -70,22 +58,25 @@ interface QueueView {
 }
 
 /**
- * In one round trip: the jobs out by project and agent kind, the live holds, and the oldest
- * queued jobs of every project (enough of each to fill the free slots past any held ones).
+ * In one round trip (a multi-statement query, so no parameters): begins the pass's transaction,
+ * takes the dispatch lock, and reads the jobs out by project and agent kind, the live holds, and
+ * the oldest queued jobs of every project (enough of each to fill the free slots past any held
+ * ones). The transaction's marks of what was sent need not wait for the disk: if a database crash
+ * loses them the jobs look queued again and are republished under the same ids, which the bus drops.
  */
-async function readQueue(client: pg.PoolClient, global: number): Promise<QueueView> {
-  const { rows } = await client.query<{ out: OutRow[] | null; holds: HoldRow[] | null; queued: QueuedRow[] | null }>(
-    `SELECT
+async function beginAndReadQueue(client: pg.PoolClient, global: number): Promise<QueueView> {
+  const results = (await client.query(
+    `BEGIN; SET LOCAL synchronous_commit TO OFF; SELECT pg_advisory_xact_lock(${DISPATCH_LOCK});
+     SELECT
        (SELECT json_agg(o) FROM (SELECT project_id, agent_kind, count(*)::int AS n FROM scheduler.jobs
           WHERE dispatched_at IS NOT NULL AND finished_at IS NULL GROUP BY project_id, agent_kind) o) AS out,
        (SELECT json_agg(h) FROM (SELECT agent_kind, until FROM scheduler.holds WHERE until > now()) h) AS holds,
        (SELECT json_agg(q ORDER BY q.rank, q.seq) FROM (
           SELECT job_id, project_id, kind, agent_kind, seq, job, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
             FROM scheduler.jobs WHERE dispatched_at IS NULL AND finished_at IS NULL) q
-          WHERE q.rank <= $1) AS queued`,
-    [global + 20],
-  );
-  const row = rows[0]!;
+          WHERE q.rank <= ${Math.trunc(global) + 20}) AS queued`,
+  )) as unknown as pg.QueryResult<{ out: OutRow[] | null; holds: HoldRow[] | null; queued: QueuedRow[] | null }>[];
+  const row = results[results.length - 1]!.rows[0]!;
   const byProject: Record<string, number> = {};
   const byAgent: Partial<Record<AgentKind, number>> = {};
   let total = 0;
@@ -102,6 +93,15 @@ async function readQueue(client: pg.PoolClient, global: number): Promise<QueueVi
       payload: q.job,
     })),
   };
+}
+
+/** Sent: the jobs are out and their deadlines start counting now. One round trip with the commit. */
+function markSentAndCommit(jobIds: readonly string[]): string {
+  const ids = jobIds.map((id) => pg.escapeLiteral(id)).join(', ');
+  return `WITH sent AS (UPDATE scheduler.jobs SET dispatched_at = now() WHERE job_id = ANY(ARRAY[${ids}]::text[]) RETURNING job_id)
+          UPDATE scheduler.timers SET due_at = now() + delay_ms * interval '1 millisecond'
+           WHERE armed_by_job IN (SELECT job_id FROM sent) AND due_at IS NULL;
+          COMMIT`;
 }
 
 interface OutRow {

@@ -1,8 +1,8 @@
 import { trakIdOf, trakStreamId } from '@orkestra/application';
-import type { AppendedEvent, CommandHandler, EventStore, HandleResult } from '@orkestra/application';
+import type { AppendedEvent, EventStore, HandleResult } from '@orkestra/application';
 import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
 import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
-import type { JobCancels, JobDeadline, JobOutcome, JobQueue, RateLimitHolds, TimerStore, UsageLedger } from './ports.js';
+import type { InputScope, JobCancels, JobDeadline, JobOutcome, JobQueue, RateLimitHolds, Transactions, UsageLedger } from './ports.js';
 
 /** An event of the log as the scheduler sees it: from the bus, or just appended by itself. */
 export interface LoggedEvent {
@@ -15,12 +15,15 @@ export interface LoggedEvent {
 }
 
 export interface PipelineProcessorDeps {
+  /** Reads a Trak's stream before an input's transaction begins. */
   readonly store: EventStore;
-  readonly handle: CommandHandler<TrakState, TrakCommand>;
+  /** Runs an input's writes (appends, jobs, timers) as one transaction. */
+  readonly transactions: Transactions;
+  /** The queue's bookkeeping outside inputs' transactions: started, ended, agent kind. */
   readonly queue: JobQueue;
-  readonly timers: TimerStore;
   readonly holds: RateLimitHolds;
   readonly cancels: JobCancels;
+  /** Records each run's usage, outside inputs' transactions. */
   readonly usage: UsageLedger;
   /** Each project's budget, if it has one. */
   readonly projectBudget?: (projectId: string) => FlowBudget | undefined;
@@ -30,7 +33,7 @@ export interface PipelineProcessorDeps {
   readonly wakeTimers: () => void;
   readonly now?: () => Date;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
-  /** A runner's result for the Trak's current job was recorded (the start of a stage hand-off). */
+  /** A runner's result for the Trak's current job was committed (the start of a stage hand-off). */
   readonly onResultRecorded?: (trakId: string) => void;
 }
 
@@ -51,19 +54,27 @@ const TERMINAL_RESULTS: Readonly<Partial<Record<JobResult['kind'], JobOutcome>>>
  * Every effect is idempotent, so the same input processed twice (a redelivery, a second
  * scheduler instance, a replay) changes nothing the second time: commands carry an idempotency
  * key made from the input, jobs and timers are keyed by their ids, and a job is queued only while
- * it is still the Trak's current job. The events a command appends are followed at once rather
- * than after their round trip through the relay, which keeps stage hand-offs fast; their copy
- * from the bus is then skipped, or finds everything done.
+ * it is still the Trak's current job.
+ *
+ * An input's writes to its own Trak commit as one transaction: the result recorded, the next
+ * stage requested and its job queued land together, after one wait for the disk. The events a
+ * command appends are followed at once rather than after their round trip through the relay;
+ * their copy from the bus is skipped once the input that followed them succeeded, and processed
+ * like any other event if it failed. What lies outside the database (call-offs on the bus,
+ * commands to other Traks, waking the dispatcher) happens after the commit.
  */
 export class PipelineProcessor {
-  private readonly followed = new Set<string>();
+  /** Event id → whether the input that followed it succeeded (pending while it runs). */
+  private readonly followed = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: PipelineProcessorDeps) {}
 
   /** An event from ORK_EVENTS. Events of other streams are not the pipeline's. */
   async onEvent(event: LoggedEvent): Promise<void> {
     const trakId = trakIdOf(event.streamId);
-    if (trakId === undefined || this.followed.has(event.id)) return;
+    if (trakId === undefined) return;
+    const followedBy = this.followed.get(event.id);
+    if (followedBy !== undefined && (await followedBy)) return;
     const { events, streamPosition } = await this.deps.store.readStream(event.streamId);
     let atEvent = initialState();
     let current = initialState();
@@ -71,7 +82,7 @@ export class PipelineProcessor {
       current = evolve(current, asTrakEvent(recorded));
       if (recorded.streamPosition <= event.streamPosition) atEvent = current;
     }
-    await this.input(() => ({ key: `evt:${event.id}`, correlationId: correlationOf(event), tips: new Map([[trakId, { state: current, streamPosition, events }]]) }), (context) =>
+    await this.input({ trakId, key: `evt:${event.id}`, correlationId: correlationOf(event), tips: new Map([[trakId, { state: current, streamPosition, events }]]) }, (context) =>
       this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, context),
     );
   }
@@ -90,13 +101,14 @@ export class PipelineProcessor {
     }
     const outcome = TERMINAL_RESULTS[result.kind];
     const tip = await this.load(trakId);
-    const recorded = await this.input(() => ({ key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tips: new Map([[trakId, tip]]) }), (context) => {
+    await this.input({ trakId, key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tips: new Map([[trakId, tip]]) }, async (context) => {
       // The job's slot frees while the result is recorded.
       if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
       if (outcome !== undefined) context.bookkeeping.push(this.endJob(result.jobId, outcome));
-      return this.run({ kind: 'result', result }, tip.state, tip.state, context);
+      const recorded = await this.run({ kind: 'result', result }, tip.state, tip.state, context);
+      const { onResultRecorded } = this.deps;
+      if (recorded && outcome !== undefined && onResultRecorded !== undefined) context.onCommit.add(() => onResultRecorded(trakId));
     });
-    if (recorded && outcome !== undefined) this.deps.onResultRecorded?.(trakId);
   }
 
   /** The runner of an agent run stopped reporting: the run is called off and the stage runs again. */
@@ -110,18 +122,32 @@ export class PipelineProcessor {
   /** A stored timer came due. */
   async onTimer(timer: Timer, firedAt: string): Promise<void> {
     const tip = await this.load(timer.trakId);
-    await this.input(() => ({ key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]) }), (context) =>
+    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]) }, (context) =>
       this.run({ kind: 'timer', timer, firedAt }, tip.state, tip.state, context),
     );
   }
 
-  /** Processes one input and waits for its bookkeeping before saying it is done. */
-  private async input<T>(context: () => Omit<RunContext, 'bookkeeping'>, process: (context: RunContext) => Promise<T>): Promise<T> {
-    const full: RunContext = { ...context(), bookkeeping: [] };
+  /**
+   * Processes one input: its writes in one transaction, then what follows the commit, and its
+   * bookkeeping before saying it is done.
+   */
+  private async input<T>(base: InputBase, process: (context: RunContext) => Promise<T>): Promise<T> {
+    let settle: (succeeded: boolean) => void = () => undefined;
+    const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+    const bookkeeping: Promise<void>[] = [];
     try {
-      return await process(full);
-    } finally {
-      await Promise.all(full.bookkeeping);
+      const onCommit = new Set<() => void>();
+      const after: (() => Promise<unknown>)[] = [];
+      const result = await this.deps.transactions.run((scope) => process({ ...base, scope, outcome, bookkeeping, onCommit, after }));
+      for (const notify of onCommit) notify();
+      for (const effect of after) await effect();
+      settle(true);
+      await Promise.all(bookkeeping);
+      return result;
+    } catch (error) {
+      settle(false);
+      await Promise.allSettled(bookkeeping);
+      throw error;
     }
   }
 
@@ -132,16 +158,16 @@ export class PipelineProcessor {
   }
 
   /** A stage of a project that spent its budget does not start: the Trak waits Blocked instead. */
-  private async withinBudget(pending: PendingCommand, current: TrakState): Promise<PendingCommand> {
+  private async withinBudget(pending: PendingCommand, current: TrakState, scope: InputScope): Promise<PendingCommand> {
     if (pending.type !== 'RequestAgentRun' || current.status === 'Initial') return pending;
     const { projectId } = current.trak;
     const budget = this.deps.projectBudget?.(projectId);
     if (budget === undefined) return pending;
-    const over = budgetExceeded(budget, await this.deps.usage.projectTotal(projectId), `project ${projectId}'s budget`);
+    const over = budgetExceeded(budget, await scope.usage.projectTotal(projectId), `project ${projectId}'s budget`);
     return over === undefined ? pending : { type: 'BlockOverBudget', data: { detail: over } };
   }
 
-  /** The job's slot frees and its deadline goes with it. */
+  /** The job's slot frees and its deadline goes with it (bookkeeping, outside any input's transaction). */
   private async endJob(jobId: string, outcome: JobOutcome): Promise<void> {
     await this.deps.queue.finish(jobId, outcome);
     this.deps.wakeDispatcher();
@@ -166,33 +192,42 @@ export class PipelineProcessor {
   }
 
   private async apply(output: PipelineOutput, current: TrakState, sent: ReadonlySet<string>, context: RunContext, all: readonly PipelineOutput[]): Promise<boolean> {
-    const { queue, timers, cancels } = this.deps;
+    const { scope } = context;
+    const { cancels, wakeDispatcher, wakeTimers } = this.deps;
     switch (output.kind) {
-      case 'command':
-        return this.command(output.trakId, await this.withinBudget(output.command, current), context);
+      case 'command': {
+        const { trakId, command } = output;
+        if (trakId === context.trakId) return this.command(trakId, await this.withinBudget(command, current, scope), context);
+        // Another Trak's stream: an input of its own once this one commits, so no transaction holds two streams.
+        const { key, correlationId } = context;
+        context.after.push(() => this.input({ trakId, key, correlationId, tips: new Map() }, (other) => this.command(trakId, command, other)));
+        return false;
+      }
       case 'send-job':
         if (!sent.has(output.job.jobId)) {
           this.log('a job the Trak no longer waits on was not sent', { jobId: output.job.jobId, current: currentJobId(current) ?? null });
           return false;
         }
-        if (await queue.enqueue(output.job, deadlineOf(output.job, all))) this.deps.wakeDispatcher();
+        if (await scope.queue.enqueue(output.job, deadlineOf(output.job, all))) context.onCommit.add(wakeDispatcher);
         return false;
       case 'schedule':
         // A job's deadline is queued with the job (see deadlineOf).
         if (deadlineJob(output.timer) !== undefined) return false;
-        await timers.schedule(output.timer, output.at);
-        this.deps.wakeTimers();
+        await scope.timers.schedule(output.timer, output.at);
+        context.onCommit.add(wakeTimers);
         return false;
       case 'cancel-job':
-        await this.endJob(output.jobId, 'cancelled');
-        await cancels.cancel(output.jobId, output.reason);
+        await scope.queue.finish(output.jobId, 'cancelled');
+        context.onCommit.add(wakeDispatcher);
+        context.after.push(() => cancels.cancel(output.jobId, output.reason));
         return false;
       case 'complete': {
         const trakId = 'trak' in current ? current.trak.trakId : undefined;
         if (trakId === undefined) return false;
-        for (const jobId of await queue.finishTrak(trakId, 'cancelled')) await cancels.cancel(jobId, 'the Trak is finished');
-        await timers.clearTrak(trakId);
-        this.deps.wakeDispatcher();
+        const out = await scope.queue.finishTrak(trakId, 'cancelled');
+        await scope.timers.clearTrak(trakId);
+        context.onCommit.add(wakeDispatcher);
+        for (const jobId of out) context.after.push(() => cancels.cancel(jobId, 'the Trak is finished'));
         return false;
       }
       case 'ignore':
@@ -205,7 +240,7 @@ export class PipelineProcessor {
     const command = { ...pending, metadata: { now: this.now(), actor: 'scheduler' } } as TrakCommand;
     const known = context.tips.get(trakId);
     const handle = (withKnown: boolean): Promise<HandleResult<TrakState>> =>
-      this.deps.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
+      context.scope.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
     let result: HandleResult<TrakState>;
     try {
       // Decided on the state this input already read or appended, without reading the stream again.
@@ -233,14 +268,14 @@ export class PipelineProcessor {
     let state = result.priorState;
     for (const event of result.events) {
       state = evolve(state, asTrakEvent(event));
-      this.remember(event.id);
+      this.remember(event.id, context.outcome);
       await this.run({ kind: 'event', event: asTrakEvent(event) }, state, result.state, { ...context, key: `evt:${event.id}` });
     }
   }
 
-  private remember(eventId: string): void {
-    this.followed.add(eventId);
-    if (this.followed.size > FOLLOWED_MEMORY) this.followed.delete(this.followed.values().next().value!);
+  private remember(eventId: string, outcome: Promise<boolean>): void {
+    this.followed.set(eventId, outcome);
+    if (this.followed.size > FOLLOWED_MEMORY) this.followed.delete(this.followed.keys().next().value!);
   }
 
   private now(): string {
@@ -259,11 +294,25 @@ interface StreamTip {
   readonly events: readonly AppendedEvent[];
 }
 
-interface RunContext {
+/** What an input starts from. */
+interface InputBase {
+  /** The Trak whose stream the input writes; commands to other Traks become inputs of their own. */
+  readonly trakId: string;
   readonly key: string;
   readonly correlationId: string;
-  /** The latest known tip of each Trak stream this input touched, kept up to date by its own appends. */
+  /** The latest known tip of the Trak's stream, kept up to date by the input's own appends. */
   readonly tips: Map<string, StreamTip>;
+}
+
+interface RunContext extends InputBase {
+  /** The input's transaction. */
+  readonly scope: InputScope;
+  /** Settles when the input is done: true when it succeeded. */
+  readonly outcome: Promise<boolean>;
+  /** Called right after the commit (wakes, hand-off observation). */
+  readonly onCommit: Set<() => void>;
+  /** Effects outside the database, run in order after the commit. */
+  readonly after: (() => Promise<unknown>)[];
   /** Writes the input needs done before it is acknowledged, but the next job need not wait for. */
   readonly bookkeeping: Promise<void>[];
 }

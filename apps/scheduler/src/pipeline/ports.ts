@@ -1,4 +1,5 @@
-import type { AgentKind, Job, Timer, Usage } from '@orkestra/domain';
+import type { CommandHandler } from '@orkestra/application';
+import type { AgentKind, Job, Timer, TrakCommand, TrakState, Usage } from '@orkestra/domain';
 
 /** How a job ended, as the queue records it. */
 export type JobOutcome = 'finished' | 'failed' | 'cancelled' | 'lost' | 'stale';
@@ -58,4 +59,17 @@ export interface UsageLedger {
 /** Tells runners a job is called off: one not started is skipped, one running is stopped. */
 export interface JobCancels {
   cancel(jobId: string, reason: string): Promise<void>;
+}
+
+/** What an input writes while it is processed, all committed together or not at all. */
+export interface InputScope {
+  readonly handle: CommandHandler<TrakState, TrakCommand>;
+  readonly queue: JobQueue;
+  readonly timers: TimerStore;
+  readonly usage: UsageLedger;
+}
+
+/** Runs one input's writes as one transaction. */
+export interface Transactions {
+  run<T>(work: (scope: InputScope) => Promise<T>): Promise<T>;
 }

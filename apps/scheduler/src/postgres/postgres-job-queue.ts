@@ -1,15 +1,15 @@
 import type { AgentKind, Job, Usage } from '@orkestra/domain';
-import type pg from 'pg';
+import type { Queryable } from '@orkestra/event-store';
 import type { JobDeadline, JobOutcome, JobQueue, RateLimitHolds, RunUsage, UsageLedger } from '../pipeline/ports.js';
 
-/** The job queue in `scheduler.jobs`; the dispatcher reads the same table. */
+/** The job queue in `scheduler.jobs`, on the pool or inside an input's transaction; the dispatcher reads the same table. */
 export class PostgresJobQueue implements JobQueue {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Queryable) {}
 
   async enqueue(job: Job, deadline?: JobDeadline): Promise<boolean> {
     const agent = job.kind === 'agent-run' ? job.stage.agent.kind : null;
     // One statement: the dispatcher never sees the job without its deadline.
-    const { rows } = await this.pool.query<{ queued: boolean }>(
+    const { rows } = await this.db.query<{ queued: boolean }>(
       `WITH queued AS (
          INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING RETURNING job_id
@@ -25,11 +25,11 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async started(jobId: string, runnerId: string): Promise<void> {
-    await this.pool.query(`UPDATE scheduler.jobs SET runner_id = $2, started_at = now() WHERE job_id = $1 AND finished_at IS NULL`, [jobId, runnerId]);
+    await this.db.query(`UPDATE scheduler.jobs SET runner_id = $2, started_at = now() WHERE job_id = $1 AND finished_at IS NULL`, [jobId, runnerId]);
   }
 
   async finish(jobId: string, outcome: JobOutcome): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `WITH ended AS (UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id)
        DELETE FROM scheduler.timers WHERE armed_by_job = $1`,
       [jobId, outcome],
@@ -37,7 +37,7 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async finishTrak(trakId: string, outcome: JobOutcome): Promise<string[]> {
-    const { rows } = await this.pool.query<{ job_id: string; out: boolean }>(
+    const { rows } = await this.db.query<{ job_id: string; out: boolean }>(
       `UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE trak_id = $1 AND finished_at IS NULL
        RETURNING job_id, dispatched_at IS NOT NULL AS out`,
       [trakId, outcome],
@@ -46,17 +46,17 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   async agentOf(jobId: string): Promise<AgentKind | undefined> {
-    const { rows } = await this.pool.query<{ agent_kind: AgentKind | null }>(`SELECT agent_kind FROM scheduler.jobs WHERE job_id = $1`, [jobId]);
+    const { rows } = await this.db.query<{ agent_kind: AgentKind | null }>(`SELECT agent_kind FROM scheduler.jobs WHERE job_id = $1`, [jobId]);
     return rows[0]?.agent_kind ?? undefined;
   }
 }
 
 /** Rate-limit holds in `scheduler.holds`; a later reset time wins. */
 export class PostgresRateLimitHolds implements RateLimitHolds {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Queryable) {}
 
   async hold(agent: AgentKind, until: string, reason: string): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `INSERT INTO scheduler.holds (agent_kind, until, reason) VALUES ($1, $2, $3)
        ON CONFLICT (agent_kind) DO UPDATE SET until = GREATEST(scheduler.holds.until, excluded.until), reason = excluded.reason`,
       [agent, until, reason],
@@ -66,18 +66,18 @@ export class PostgresRateLimitHolds implements RateLimitHolds {
 
 /** Usage per agent run in `scheduler.usage`. */
 export class PostgresUsageLedger implements UsageLedger {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Queryable) {}
 
   async record(run: RunUsage): Promise<void> {
     const { inputTokens, outputTokens, costUsd } = run.usage;
-    await this.pool.query(
+    await this.db.query(
       `INSERT INTO scheduler.usage (run_id, trak_id, project_id, tokens, cost_usd, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id) DO NOTHING`,
       [run.runId, run.trakId, run.projectId, inputTokens + outputTokens, costUsd, run.at],
     );
   }
 
   async projectTotal(projectId: string): Promise<Usage> {
-    const { rows } = await this.pool.query<{ tokens: string; cost: string }>(
+    const { rows } = await this.db.query<{ tokens: string; cost: string }>(
       `SELECT coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_usd), 0) AS cost FROM scheduler.usage WHERE project_id = $1`,
       [projectId],
     );

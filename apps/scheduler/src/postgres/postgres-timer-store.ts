@@ -1,4 +1,5 @@
 import type { Timer } from '@orkestra/domain';
+import type { Queryable } from '@orkestra/event-store';
 import type pg from 'pg';
 import type { TimerStore } from '../pipeline/ports.js';
 
@@ -8,20 +9,25 @@ export interface DueTimer {
   readonly dueAt: Date;
 }
 
-/** Durable timers in `scheduler.timers`. */
+/** Durable timers in `scheduler.timers`, stored on the pool or inside an input's transaction. */
 export class PostgresTimerStore implements TimerStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Queryable) {}
 
   async schedule(timer: Timer, at: string): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (timer_id) DO NOTHING`,
       [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), at],
     );
   }
 
   async clearTrak(trakId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM scheduler.timers WHERE trak_id = $1`, [trakId]);
+    await this.db.query(`DELETE FROM scheduler.timers WHERE trak_id = $1`, [trakId]);
   }
+}
+
+/** Fires the timers of `scheduler.timers` as they come due; several scheduler instances share them. */
+export class PostgresTimerFirer {
+  constructor(private readonly pool: pg.Pool) {}
 
   /** Fires every due timer, one transaction each; says how long until the next one is due. */
   async fireDue(fire: (due: DueTimer) => Promise<void>): Promise<number | undefined> {

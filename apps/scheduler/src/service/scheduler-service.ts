@@ -8,7 +8,8 @@ import type pg from 'pg';
 import { JobDispatcher } from '../dispatch/job-dispatcher.js';
 import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
 import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
-import { PostgresTimerStore } from '../postgres/postgres-timer-store.js';
+import { PostgresTimerFirer } from '../postgres/postgres-timer-store.js';
+import { PostgresTransactions } from '../postgres/postgres-transactions.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
 import { Loop } from './loop.js';
 
@@ -55,8 +56,7 @@ export class SchedulerService {
 
   constructor(private readonly options: SchedulerServiceOptions) {
     const { pool, bus, log } = options;
-    const timers = new PostgresTimerStore(pool);
-    const store = new PostgresEventStore(pool);
+    const timers = new PostgresTimerFirer(pool);
     // Opened once, on the first call-off.
     let cancelled: Promise<KeyValueBucket> | undefined;
     const logOption = log === undefined ? {} : { log };
@@ -66,10 +66,9 @@ export class SchedulerService {
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
     this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer }) => this.processor.onTimer(timer, new Date().toISOString())), ...logOption });
     this.processor = new PipelineProcessor({
-      store,
-      handle: commandHandler({ store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata }),
+      store: new PostgresEventStore(pool),
+      transactions: new PostgresTransactions(pool, (store) => commandHandler({ store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata })),
       queue: new PostgresJobQueue(pool),
-      timers,
       holds: new PostgresRateLimitHolds(pool),
       usage: new PostgresUsageLedger(pool),
       projectBudget: (projectId) => options.projectBudgets?.[projectId],
