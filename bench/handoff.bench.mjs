@@ -121,6 +121,8 @@ try {
     bus,
     limits: { global: 100, perProject: 100 },
     instance: 'bench',
+    // A failed round or input shows up as a slow hand-off; say why.
+    log: (message, fields) => /failed/.test(message) && console.error('[scheduler]', message, JSON.stringify(fields ?? {})),
     runnerLostMs: 60_000,
     concurrency: 16,
     observe: { resultRecorded: (trakId) => recordedAt.set(trakStreamId(trakId), nowMs()) },

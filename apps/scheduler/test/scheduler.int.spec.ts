@@ -194,6 +194,25 @@ describe('limits, holds and timers', () => {
     expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('lost-1_a0_1'))?.value).toMatchObject({ reason: 'runner box-gone was lost' });
   }, 30_000);
 
+  it('calls off a run no runner answered by its deadline, records it timed out, and runs the stage again', async () => {
+    await harness.startScheduler();
+    const happy = happyRunner();
+    const runner = await withRunners((job) => (job.jobId === 'late-1_a0_1' ? [] : happy(job)));
+    await harness.command('late-1', createTrak('late-1', 'p-late'));
+    await eventually(async () => expect(await harness.rows(`SELECT timer_id FROM scheduler.timers WHERE trak_id = 'late-1' AND due_at IS NOT NULL`)).toEqual([{ timer_id: 'late-1_a0_1_deadline' }]), 10_000);
+
+    // Eleven minutes pass: the run's timeout and a minute of grace.
+    await harness.rows(`UPDATE scheduler.timers SET due_at = now() WHERE timer_id = 'late-1_a0_1_deadline'`);
+    await eventually(async () => expect(await harness.rows(`SELECT timer_id FROM scheduler.timers WHERE trak_id = 'late-1'`)).toEqual([{ timer_id: 'late-1_a0_2_retry' }]), 10_000);
+    const failure = (await harness.store.readStream('trak-late-1')).events.find((e) => e.type === 'AgentRunFailed');
+    expect(failure?.data).toMatchObject({ runId: 'late-1_a0_1', reason: 'TimedOut' });
+    expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('late-1_a0_1'))?.value).toMatchObject({ reason: 'deadline passed' });
+
+    // The stage runs again once the domain's backoff (10 s for a first retry) has passed.
+    await eventually(async () => expect((await harness.state('late-1')).status).toBe('Archived'), 20_000);
+    expect(runner.jobIds().filter((id) => id.includes('_a'))).toEqual(['late-1_a0_1', 'late-1_a0_2']);
+  }, 40_000);
+
   it('blocks a Trak instead of starting another stage once its project spent its budget, keeping its work', async () => {
     await harness.startScheduler({ projectBudgets: { 'p-budget': { maxCostUsd: 0.005 } } });
     const happy = happyRunner();

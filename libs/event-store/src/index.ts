@@ -1,4 +1,5 @@
 export { PostgresEventStore, type Queryable } from './postgres-event-store.js';
+export { inTransaction } from './transaction.js';
 export { migrate, MIGRATIONS_DIR } from './migrate.js';
 export { LOG_START, readCheckpoint, storeCheckpoint } from './checkpoints.js';
 export { LogNotifications } from './log-notifications.js';

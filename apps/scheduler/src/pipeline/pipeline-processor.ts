@@ -19,7 +19,7 @@ export interface PipelineProcessorDeps {
   readonly store: EventStore;
   /** Runs an input's writes (appends, jobs, timers) as one transaction. */
   readonly transactions: Transactions;
-  /** The queue's bookkeeping outside inputs' transactions: started, ended, agent kind. */
+  /** The queue outside inputs' transactions: a run started, a lost run's end, an agent kind. */
   readonly queue: JobQueue;
   readonly holds: RateLimitHolds;
   readonly cancels: JobCancels;
@@ -102,9 +102,12 @@ export class PipelineProcessor {
     const outcome = TERMINAL_RESULTS[result.kind];
     const tip = await this.load(trakId);
     await this.input({ trakId, key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tips: new Map([[trakId, tip]]) }, async (context) => {
-      // The job's slot frees while the result is recorded.
       if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
-      if (outcome !== undefined) context.bookkeeping.push(this.endJob(result.jobId, outcome));
+      if (outcome !== undefined) {
+        // The job's slot frees as the result is recorded, so the dispatcher wakes once for both.
+        await context.scope.queue.finish(result.jobId, outcome);
+        context.onCommit.add(this.deps.wakeDispatcher);
+      }
       const recorded = await this.run({ kind: 'result', result }, tip.state, tip.state, context);
       const { onResultRecorded } = this.deps;
       if (recorded && outcome !== undefined && onResultRecorded !== undefined) context.onCommit.add(() => onResultRecorded(trakId));
@@ -113,16 +116,22 @@ export class PipelineProcessor {
 
   /** The runner of an agent run stopped reporting: the run is called off and the stage runs again. */
   async onRunLost(run: { readonly jobId: string; readonly runnerId: string; readonly lastSeen: string }): Promise<void> {
-    await this.endJob(run.jobId, 'lost');
+    await this.deps.queue.finish(run.jobId, 'lost');
+    this.deps.wakeDispatcher();
     await this.deps.cancels.cancel(run.jobId, `runner ${run.runnerId} was lost`);
     this.log('runner lost; its agent run goes back to the queue', { ...run });
     await this.onResult({ kind: 'agent-failed', jobId: run.jobId, reason: 'Lost', message: `runner ${run.runnerId} has not been heard from since ${run.lastSeen}` });
   }
 
-  /** A stored timer came due. */
-  async onTimer(timer: Timer, firedAt: string): Promise<void> {
+  /**
+   * A stored timer came due at `dueAt` (the database's clock). Its commands are dated no earlier
+   * than that, so a scheduler whose clock runs behind the database's cannot have the Trak refuse
+   * its own timer (a retry "before" its backoff ends) and lose it.
+   */
+  async onTimer(timer: Timer, dueAt: Date): Promise<void> {
+    const firedAt = new Date(Math.max(this.clock().getTime(), dueAt.getTime())).toISOString();
     const tip = await this.load(timer.trakId);
-    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]) }, (context) =>
+    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]), at: firedAt }, (context) =>
       this.run({ kind: 'timer', timer, firedAt }, tip.state, tip.state, context),
     );
   }
@@ -167,12 +176,6 @@ export class PipelineProcessor {
     return over === undefined ? pending : { type: 'BlockOverBudget', data: { detail: over } };
   }
 
-  /** The job's slot frees and its deadline goes with it (bookkeeping, outside any input's transaction). */
-  private async endJob(jobId: string, outcome: JobOutcome): Promise<void> {
-    await this.deps.queue.finish(jobId, outcome);
-    this.deps.wakeDispatcher();
-  }
-
   private async load(trakId: string): Promise<StreamTip> {
     const { events, streamPosition } = await this.deps.store.readStream(trakStreamId(trakId));
     return { state: events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState()), streamPosition, events };
@@ -199,8 +202,8 @@ export class PipelineProcessor {
         const { trakId, command } = output;
         if (trakId === context.trakId) return this.command(trakId, await this.withinBudget(command, current, scope), context);
         // Another Trak's stream: an input of its own once this one commits, so no transaction holds two streams.
-        const { key, correlationId } = context;
-        context.after.push(() => this.input({ trakId, key, correlationId, tips: new Map() }, (other) => this.command(trakId, command, other)));
+        const { key, correlationId, at } = context;
+        context.after.push(() => this.input({ trakId, key, correlationId, tips: new Map(), ...(at !== undefined && { at }) }, (other) => this.command(trakId, command, other)));
         return false;
       }
       case 'send-job':
@@ -237,7 +240,7 @@ export class PipelineProcessor {
   }
 
   private async command(trakId: string, pending: PendingCommand, context: RunContext): Promise<boolean> {
-    const command = { ...pending, metadata: { now: this.now(), actor: 'scheduler' } } as TrakCommand;
+    const command = { ...pending, metadata: { now: context.at ?? this.clock().toISOString(), actor: 'scheduler' } } as TrakCommand;
     const known = context.tips.get(trakId);
     const handle = (withKnown: boolean): Promise<HandleResult<TrakState>> =>
       context.scope.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
@@ -278,8 +281,8 @@ export class PipelineProcessor {
     if (this.followed.size > FOLLOWED_MEMORY) this.followed.delete(this.followed.keys().next().value!);
   }
 
-  private now(): string {
-    return (this.deps.now ?? (() => new Date()))().toISOString();
+  private clock(): Date {
+    return (this.deps.now ?? (() => new Date()))();
   }
 
   private log(message: string, fields?: Record<string, unknown>): void {
@@ -302,6 +305,8 @@ interface InputBase {
   readonly correlationId: string;
   /** The latest known tip of the Trak's stream, kept up to date by the input's own appends. */
   readonly tips: Map<string, StreamTip>;
+  /** When the input's commands happen; the clock's now unless given. */
+  readonly at?: string;
 }
 
 interface RunContext extends InputBase {

@@ -30,8 +30,10 @@ export class PostgresJobQueue implements JobQueue {
 
   async finish(jobId: string, outcome: JobOutcome): Promise<void> {
     await this.db.query(
+      // The job's row is locked before its deadline's, the order a dispatch pass takes them in: two
+      // statements that lock both in opposite orders can deadlock.
       `WITH ended AS (UPDATE scheduler.jobs SET finished_at = now(), outcome = $2 WHERE job_id = $1 AND finished_at IS NULL RETURNING job_id)
-       DELETE FROM scheduler.timers WHERE armed_by_job = $1`,
+       DELETE FROM scheduler.timers WHERE armed_by_job IN (SELECT job_id FROM ended)`,
       [jobId, outcome],
     );
   }

@@ -3,7 +3,10 @@ import type { Queryable } from '@orkestra/event-store';
 import type pg from 'pg';
 import type { TimerStore } from '../pipeline/ports.js';
 
-/** A timer that came due, locked by the transaction that fires it. */
+/** How long a claimed timer is left to the instance firing it before it comes due again. */
+export const TIMER_LEASE_SECONDS = 30;
+
+/** A timer that came due, claimed by the instance that fires it. */
 export interface DueTimer {
   readonly timer: Timer;
   readonly dueAt: Date;
@@ -46,30 +49,22 @@ export class PostgresTimerFirer {
   }
 
   /**
-   * Runs `fire` on one due timer inside a transaction that holds its row (other scheduler
-   * instances skip it) and deletes it when `fire` succeeds. False when none is due.
+   * Claims one due timer, runs `fire` on it, then deletes it; false when none is due. The claim is
+   * a lease (the timer comes due again `TIMER_LEASE_SECONDS` later), committed before `fire` runs:
+   * no lock is held meanwhile, so the input the timer starts may end the job that armed it and
+   * delete the timer itself, and a scheduler that dies mid-fire leaves the timer to fire again,
+   * at this or another instance. Firing is idempotent (the input's key is the timer's id).
    */
   async fireNext(fire: (due: DueTimer) => Promise<void>): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ timer_id: string; timer: Timer; due_at: Date }>(
-        `SELECT timer_id, timer, due_at FROM scheduler.timers WHERE due_at <= now() ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      const row = rows[0];
-      if (row === undefined) {
-        await client.query('COMMIT');
-        return false;
-      }
-      await fire({ timer: row.timer, dueAt: row.due_at });
-      await client.query(`DELETE FROM scheduler.timers WHERE timer_id = $1`, [row.timer_id]);
-      await client.query('COMMIT');
-      return true;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { rows } = await this.pool.query<{ timer_id: string; timer: Timer; due_at: Date }>(
+      `WITH due AS (SELECT timer_id, due_at FROM scheduler.timers WHERE due_at <= now() ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       UPDATE scheduler.timers t SET due_at = now() + make_interval(secs => ${TIMER_LEASE_SECONDS}) FROM due
+        WHERE t.timer_id = due.timer_id RETURNING t.timer_id, t.timer, due.due_at`,
+    );
+    const row = rows[0];
+    if (row === undefined) return false;
+    await fire({ timer: row.timer, dueAt: row.due_at });
+    await this.pool.query(`DELETE FROM scheduler.timers WHERE timer_id = $1`, [row.timer_id]);
+    return true;
   }
 }

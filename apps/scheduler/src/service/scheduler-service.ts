@@ -64,7 +64,7 @@ export class SchedulerService {
     const dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
     // Woken when a job is queued or a slot frees; the idle round catches other instances' changes and ended holds.
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
-    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer }) => this.processor.onTimer(timer, new Date().toISOString())), ...logOption });
+    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt }) => this.processor.onTimer(timer, dueAt)), ...logOption });
     this.processor = new PipelineProcessor({
       store: new PostgresEventStore(pool),
       transactions: new PostgresTransactions(pool, (store) => commandHandler({ store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata })),

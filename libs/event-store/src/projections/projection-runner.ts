@@ -5,6 +5,7 @@ import { LOG_START, readCheckpoint, storeCheckpoint } from '../checkpoints.js';
 import { LogNotifications } from '../log-notifications.js';
 import { ReadPacer } from '../wake-signal.js';
 import { PostgresEventStore } from '../postgres-event-store.js';
+import { inTransaction } from '../transaction.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionRunnerOptions {
@@ -63,7 +64,7 @@ export class ProjectionRunner {
    */
   async rebuild(name: string): Promise<ProjectionProgress> {
     const [projection] = this.select(name);
-    await this.transaction(async (tx) => {
+    await inTransaction(this.options.pool, async (tx) => {
       await readCheckpoint(tx, projection!.name, { lock: true });
       for (const table of projection!.tables) await tx.query(`DELETE FROM ${table}`);
       await storeCheckpoint(tx, projection!.name, LOG_START);
@@ -98,7 +99,7 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(projection: Projection): Promise<{ events: number; position: LogPosition }> {
-    const result = await this.transaction(async (tx) => {
+    const result = await inTransaction(this.options.pool, async (tx) => {
       const after = await readCheckpoint(tx, projection.name, { lock: true });
       const store = UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas);
       const batch = await store.readAll(after, this.batchSize);
@@ -112,21 +113,6 @@ export class ProjectionRunner {
     });
     result.committed?.();
     return { events: result.events, position: result.position };
-  }
-
-  private async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   private select(name: string | undefined): readonly Projection[] {
