@@ -1,7 +1,7 @@
 import { JOB_CANCELS_BUCKET } from '@orkestra/application';
-import type { Job } from '@orkestra/domain';
+import type { AgentOutput, FlowDefinition, Job } from '@orkestra/domain';
 import { eventually } from '@orkestra/testing';
-import { SchedulerHarness, createTrak, happyRunner } from './support/scheduler-harness.js';
+import { SchedulerHarness, createTrak, gatedFlow, happyRunner } from './support/scheduler-harness.js';
 import type { RunnerScript, ScriptedRunners } from './support/scheduler-harness.js';
 
 // The scheduler on real Postgres and NATS, with scripted runners answering its jobs on the bus.
@@ -96,6 +96,38 @@ describe('a result and the next job', () => {
     expect(types.filter((type) => type === 'AgentRunCompleted')).toHaveLength(1);
     expect(types.filter((type) => type === 'GateRunRequested')).toHaveLength(1);
   }, 40_000);
+});
+
+describe('Subtraks', () => {
+  it('creates the Subtraks of a breakdown, starts only those whose dependencies are done, and blocks the parent naming a child that failed', async () => {
+    const split: FlowDefinition = {
+      name: 'split',
+      stages: [{ name: 'breakdown', artifact: 'tasks', prompt: 'breakdown.md', agent: { kind: 'claudecode' }, subtasks: { flow: 'gated' }, disallowedTools: [], maxAttempts: 1, agentTimeoutSeconds: 600 }],
+      integration: { onFailure: 'breakdown', autoMerge: true },
+    };
+    const part = (title: string, dependsOn: number[]) => ({ title, description: `${title} part`, detailedInstructions: `Build the ${title}.`, dependsOn });
+    await harness.startScheduler();
+    const happy = happyRunner();
+    const runner = await withRunners((job) => {
+      if (job.kind !== 'agent-run') return happy(job);
+      const output: AgentOutput =
+        job.trakId === 'split-1'
+          ? { type: 'subtasks', content: 'two parts', subtasks: [part('schema', []), part('api', [0])] }
+          : { type: 'failed', error: 'the schema is owned by another team' };
+      return [{ kind: 'agent-finished', jobId: job.jobId, output, usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 }, sessionId: `session-${job.trakId}` }];
+    });
+    const create = createTrak('split-1', 'p-split', split);
+    await harness.command('split-1', { ...create, data: { ...create.data, subtaskFlows: { gated: gatedFlow } } });
+
+    await eventually(async () => expect((await harness.state('split-1')).status).toBe('Blocked'), 15_000);
+    const parent = await harness.state('split-1');
+    const [schema, api] = 'trak' in parent ? parent.trak.subtraks : [];
+    expect(parent).toMatchObject({ detail: `Subtrak "schema" (${schema!.trakId}) failed: The agent reported a failure: the schema is owned by another team` });
+    expect((await harness.state(schema!.trakId)).status).toBe('Failed');
+    // The api part waits on the schema: it exists, and never ran.
+    expect((await harness.state(api!.trakId)).status).not.toBe('Initial');
+    expect(runner.received.filter((job) => job.trakId === api!.trakId)).toEqual([]);
+  }, 30_000);
 });
 
 describe('several scheduler instances', () => {
