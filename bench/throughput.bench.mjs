@@ -7,7 +7,7 @@
 // (BENCH_TRAKS chains of 5 jobs, each job adding the next) with as many workers as our slots and
 // instant tasks, in its own process (bench/support/graphile-chain.mjs).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { RUNNERS_BUCKET, commandHandler, trakStreamId, trakStreamMetadata } from
 import { JetStreamBus } from '@orkestra/bus';
 import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
-import { testDatabase, testNats } from '@orkestra/testing';
+import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
 import { fmt, nowMs } from './support.mjs';
 
 const TRAKS = Number(process.env.BENCH_TRAKS ?? 1_000);
@@ -76,24 +76,10 @@ async function stop(proc) {
   clearTimeout(timer);
 }
 
-async function bareRemote(dir) {
-  const remote = path.join(dir, 'remote.git');
-  const seed = path.join(dir, 'seed');
-  const git = (args, cwd) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@localhost' } });
-  git(['init', '--bare', '--quiet', '--initial-branch=main', remote], dir);
-  git(['clone', '--quiet', remote, seed], dir);
-  await mkdir(path.join(seed, '.orkestra/agents'), { recursive: true });
-  for (let i = 0; i < STAGES; i++) await writeFile(path.join(seed, `.orkestra/agents/s${i}.md`), `You do stage s${i}.\n`);
-  await writeFile(path.join(seed, 'README.md'), 'bench\n');
-  git(['add', '-A'], seed);
-  git(['commit', '--quiet', '-m', 'seed'], seed);
-  git(['push', '--quiet', 'origin', 'HEAD:main'], seed);
-  return remote;
-}
-
 /** Ours: the scheduler and the runners as deployed, all Traks created at once. */
 async function ours(database, nats, dir) {
-  const remote = await bareRemote(dir);
+  const agents = Object.fromEntries(Array.from({ length: STAGES }, (_, i) => [`.orkestra/agents/s${i}.md`, `You do stage s${i}.\n`]));
+  const remote = await bareRemote(dir, { ...agents, 'README.md': 'bench\n' });
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   pool.on('error', () => {});
   const procs = [];

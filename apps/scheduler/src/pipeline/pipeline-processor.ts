@@ -82,7 +82,7 @@ export class PipelineProcessor {
       current = evolve(current, asTrakEvent(recorded));
       if (recorded.streamPosition <= event.streamPosition) atEvent = current;
     }
-    await this.input({ trakId, key: `evt:${event.id}`, correlationId: correlationOf(event), tips: new Map([[trakId, { state: current, streamPosition, events }]]) }, (context) =>
+    await this.input({ trakId, key: `evt:${event.id}`, correlationId: correlationOf(event), tip: { known: { state: current, streamPosition, events } } }, (context) =>
       this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, context),
     );
   }
@@ -101,7 +101,7 @@ export class PipelineProcessor {
     }
     const outcome = TERMINAL_RESULTS[result.kind];
     const tip = await this.load(trakId);
-    await this.input({ trakId, key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tips: new Map([[trakId, tip]]) }, async (context) => {
+    await this.input({ trakId, key: `res:${result.jobId}:${result.kind}`, correlationId: result.jobId, tip: { known: tip } }, async (context) => {
       if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
       if (outcome !== undefined) {
         // The job's slot frees as the result is recorded, so the dispatcher wakes once for both.
@@ -131,7 +131,7 @@ export class PipelineProcessor {
   async onTimer(timer: Timer, dueAt: Date): Promise<void> {
     const firedAt = new Date(Math.max(this.clock().getTime(), dueAt.getTime())).toISOString();
     const tip = await this.load(timer.trakId);
-    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tips: new Map([[timer.trakId, tip]]), at: firedAt }, (context) =>
+    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tip: { known: tip }, at: firedAt }, (context) =>
       this.run({ kind: 'timer', timer, firedAt }, tip.state, tip.state, context),
     );
   }
@@ -200,10 +200,10 @@ export class PipelineProcessor {
     switch (output.kind) {
       case 'command': {
         const { trakId, command } = output;
-        if (trakId === context.trakId) return this.command(trakId, await this.withinBudget(command, current, scope), context);
+        if (trakId === context.trakId) return this.command(await this.withinBudget(command, current, scope), context);
         // Another Trak's stream: an input of its own once this one commits, so no transaction holds two streams.
         const { key, correlationId, at } = context;
-        context.after.push(() => this.input({ trakId, key, correlationId, tips: new Map(), ...(at !== undefined && { at }) }, (other) => this.command(trakId, command, other)));
+        context.after.push(() => this.input({ trakId, key, correlationId, tip: { known: undefined }, ...(at !== undefined && { at }) }, (other) => this.command(command, other)));
         return false;
       }
       case 'send-job':
@@ -239,9 +239,11 @@ export class PipelineProcessor {
     }
   }
 
-  private async command(trakId: string, pending: PendingCommand, context: RunContext): Promise<boolean> {
+  /** A command to the input's own Trak. */
+  private async command(pending: PendingCommand, context: RunContext): Promise<boolean> {
+    const { trakId, tip } = context;
     const command = { ...pending, metadata: { now: context.at ?? this.clock().toISOString(), actor: 'scheduler' } } as TrakCommand;
-    const known = context.tips.get(trakId);
+    const { known } = tip;
     const handle = (withKnown: boolean): Promise<HandleResult<TrakState>> =>
       context.scope.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
     let result: HandleResult<TrakState>;
@@ -252,16 +254,16 @@ export class PipelineProcessor {
       // The Trak moved on since the input (a person acted, another instance got there first).
       if (DomainError.is(error)) {
         this.log('pipeline command refused by the Trak; nothing to do', { trakId, command: command.type, code: error.code, reason: error.message });
-        context.tips.delete(trakId);
+        tip.known = undefined;
         return false;
       }
       throw error;
     }
     if (result.repeated || result.events.length === 0) {
-      context.tips.delete(trakId);
+      tip.known = undefined;
       return false;
     }
-    context.tips.set(trakId, { state: result.state, streamPosition: result.streamPosition, events: [...(known?.events ?? []), ...result.events] });
+    tip.known = { state: result.state, streamPosition: result.streamPosition, events: [...(known?.events ?? []), ...result.events] };
     await this.follow(result, context);
     return true;
   }
@@ -303,8 +305,8 @@ interface InputBase {
   readonly trakId: string;
   readonly key: string;
   readonly correlationId: string;
-  /** The latest known tip of the Trak's stream, kept up to date by the input's own appends. */
-  readonly tips: Map<string, StreamTip>;
+  /** The latest known tip of the Trak's stream, kept up to date by the input's own appends (none: read it). */
+  readonly tip: { known: StreamTip | undefined };
   /** When the input's commands happen; the clock's now unless given. */
   readonly at?: string;
 }
