@@ -17,3 +17,22 @@ const JOB_ID = /^(.+)_(?:[ag]\d+_\d+|i\d+)$/;
 export function trakIdOfJob(jobId: string): string | undefined {
   return JOB_ID.exec(jobId)?.[1];
 }
+
+/**
+ * The branch a new Trak works on: `ork/<id>-<words of its title>`, lowercase, at most 60
+ * characters, safe for git and for NATS subject tokens.
+ */
+export function trakBranch(trakId: string, title: string): string {
+  const words = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const head = `ork/${trakId}`;
+  const room = 60 - head.length - 1;
+  // Cut at a word boundary: a half word reads worse than one word fewer.
+  const boundary = words.lastIndexOf('-', room);
+  const slug = words.length <= room ? words : words.slice(0, boundary > 0 ? boundary : room);
+  return slug === '' ? head : `${head}-${slug}`;
+}
