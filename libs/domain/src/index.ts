@@ -2,3 +2,5 @@ export * from './shared/index.js';
 export * from './workflow/index.js';
 export * from './trak/index.js';
 export * from './pipeline/index.js';
+export * from './project/index.js';
+export * from './user/index.js';

@@ -2,7 +2,7 @@ import { assertNever } from '../shared/message.js';
 import type { TrakEvent } from '../trak/trak.events.js';
 import { integrationJobId } from '../trak/trak.ids.js';
 import type { KnownTrakState, TrakState } from '../trak/trak.state.js';
-import { addMs, stageDefinition } from '../trak/trak.rules.js';
+import { addMs, automaticIntegration, stageDefinition } from '../trak/trak.rules.js';
 import { agentRunJob, gateRunJob, gateRunIdFor, integrationJob, runIdFor } from './pipeline.jobs.js';
 import type { IgnoreReason, JobResult, PipelineInput, PipelineOutput, Timer } from './pipeline.types.js';
 
@@ -103,7 +103,7 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
 
     case 'TrakDone': {
       if (state.status !== 'Done') return [];
-      const mode = trak.parent !== undefined || (!trak.autoPr && trak.flow.integration.autoMerge) ? 'merge' : trak.autoPr ? 'pr' : undefined;
+      const mode = automaticIntegration(trak);
       if (mode === undefined) return [ignore('AwaitingHuman', 'the flow does not merge on its own; a person merges or opens a PR')];
       return [command(self, { type: 'RequestIntegration', data: { jobId: integrationJobId(self, trak.integrations + 1), mode } })];
     }

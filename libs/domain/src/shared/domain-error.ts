@@ -3,7 +3,10 @@
  * because `instanceof` does not survive a process boundary; the edge maps codes to
  * GraphQL/RPC errors.
  */
-export type DomainErrorCode = 'TRAK.ILLEGAL_TRANSITION' | 'TRAK.VALIDATION' | 'TRAK.NOT_FOUND' | 'TRAK.ALREADY_EXISTS';
+export type DomainErrorCode = `${'TRAK' | 'PROJECT' | 'USER'}.${DomainErrorKind}`;
+
+/** What kind of rule was broken; every aggregate's codes are `<AGGREGATE>.<kind>`. */
+export type DomainErrorKind = 'ILLEGAL_TRANSITION' | 'VALIDATION' | 'NOT_FOUND' | 'ALREADY_EXISTS';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

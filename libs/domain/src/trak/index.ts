@@ -5,10 +5,12 @@ export * from './trak.state.js';
 export * from './trak.ids.js';
 export { evolve } from './trak.evolve.js';
 export { decide, trakDecider } from './trak.decide.js';
+export { humanAttention, type AttentionKind, type HumanAttention } from './trak.attention.js';
 export {
   AUTO_ANSWER,
   GATE_FEEDBACK_LIMIT,
   MAX_AUTO_ANSWER_ROUNDS,
+  automaticIntegration,
   backoffMs,
   budgetExceeded,
   earlierStages,

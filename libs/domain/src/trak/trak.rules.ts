@@ -4,7 +4,7 @@ import type { StageQueued, TrakEvent } from './trak.events.js';
 import type { KnownTrakState, StagePass, TrakRecord, TrakState, TrakStatus } from './trak.state.js';
 import { currentPass } from './trak.state.js';
 import { subtrakId } from './trak.ids.js';
-import type { ProposedSubtrak, Trigger, TriggerKind, Usage } from './trak.values.js';
+import type { IntegrationMode, ProposedSubtrak, Trigger, TriggerKind, Usage } from './trak.values.js';
 
 /** Auto mode answers at most this many question rounds per stage pass, then waits for a human. */
 export const MAX_AUTO_ANSWER_ROUNDS = 3;
@@ -152,6 +152,17 @@ export function advance(
     ];
   }
   return moveOnFrom(trak, current.stage, now);
+}
+
+/**
+ * How a Done Trak integrates without a person (ORKESTRA-SPEC §6.4): a Subtrak always merges
+ * into its parent's branch; a top-level Trak opens its PR when asked to at creation, else merges
+ * when its flow says `auto_merge`. Undefined: a person decides (merge, open a PR, or archive).
+ */
+export function automaticIntegration(trak: Pick<TrakRecord, 'parent' | 'autoPr' | 'flow'>): IntegrationMode | undefined {
+  if (trak.parent !== undefined) return 'merge';
+  if (trak.autoPr) return 'pr';
+  return trak.flow.integration.autoMerge ? 'merge' : undefined;
 }
 
 /** The stage after `stage`, or done when it was the last. */

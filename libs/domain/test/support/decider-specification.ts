@@ -27,7 +27,8 @@ export function deciderSpecification<S, C extends Command, E extends Event>(deci
         thenNothingHappened(): void {
           expect(run()).toEqual([]);
         },
-        thenThrows(code: DomainErrorCode, message?: string | RegExp): void {
+        /** `details` is matched partially, e.g. `{ field: 'remote' }`. Returns the error for further checks. */
+        thenThrows(code: DomainErrorCode, message?: string | RegExp, details?: Record<string, unknown>): DomainError {
           let thrown: unknown;
           try {
             run();
@@ -37,6 +38,8 @@ export function deciderSpecification<S, C extends Command, E extends Event>(deci
           expect(thrown).toBeInstanceOf(DomainError);
           expect((thrown as DomainError).code).toBe(code);
           if (message !== undefined) expect((thrown as DomainError).message).toMatch(message);
+          if (details !== undefined) expect((thrown as DomainError).details).toMatchObject(details);
+          return thrown as DomainError;
         },
       };
     },
