@@ -11,9 +11,8 @@
 import os from 'node:os';
 import pg from 'pg';
 import { Logger, run as runGraphile, makeWorkerUtils } from 'graphile-worker';
-import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultMsgId, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject, trakCommands, trakStreamId } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
-import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';
 import { SchedulerService } from '../apps/scheduler/dist/index.js';
@@ -46,7 +45,6 @@ const flow = { name: 'bench', stages: Array.from({ length: STAGES }, (_, i) => s
 const createTrak = (trakId) => ({
   type: 'CreateTrak',
   data: { trakId, projectId: 'p-bench', title: `Trak ${trakId}`, description: 'bench', flow, subtaskFlows: {}, baseBranch: 'main', branch: `ork/${trakId}`, autoMode: true },
-  metadata: { now: new Date().toISOString(), actor: 'bench' },
 });
 
 /** Waiters keyed by a string, resolved with the instant something arrives. */
@@ -167,13 +165,13 @@ try {
     { concurrency: 8 },
   );
 
-  const handle = commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata });
+  const commands = trakCommands({ store: new PostgresEventStore(pool) });
   let traks = 0;
   async function oursRound(count) {
     for (let i = 0; i < count; i++) {
       const trakId = `t-${++traks}`;
       const finished = done.expect(trakStreamId(trakId));
-      await handle(trakStreamId(trakId), createTrak(trakId));
+      await commands.handle(trakId, createTrak(trakId), { actor: 'bench' });
       await finished;
     }
   }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-store';
 import { TraksProjection } from '@orkestra/read-models';
-import { testDatabase, trakCommands } from '@orkestra/testing';
+import { testDatabase, trakFixtures } from '@orkestra/testing';
 import { createRawTable, fmt, median, rate, rawInserts } from './support.mjs';
 
 const EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
@@ -18,8 +18,8 @@ const RAW_ROWS = 2_000;
 
 /** One Trak's history, decided for real: the template every Trak of the log copies. */
 function templateHistory() {
-  const meta = { now: trakCommands.NOW, actor: 'bench' };
-  const commands = [trakCommands.createTrak('TEMPLATE', 'bench-project')];
+  const meta = { now: trakFixtures.NOW, actor: 'bench' };
+  const commands = [trakFixtures.createTrak('TEMPLATE', 'bench-project')];
   for (let round = 1; round <= 8; round++) {
     const runId = `TEMPLATE_a0_${round}`;
     commands.push(

@@ -14,9 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { stringify } from 'yaml';
-import { RUNNERS_BUCKET, commandHandler, trakStreamId, trakStreamMetadata } from '@orkestra/application';
+import { RUNNERS_BUCKET, trakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
-import { trakDecider } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
 import { fmt, nowMs } from './support.mjs';
@@ -43,7 +42,6 @@ const flow = { name: 'bench', stages: Array.from({ length: STAGES }, (_, i) => s
 const createTrak = (trakId) => ({
   type: 'CreateTrak',
   data: { trakId, projectId: PROJECT, title: `Trak ${trakId}`, description: 'bench', flow, subtaskFlows: {}, baseBranch: 'main', branch: `ork/${trakId}`, autoMode: true },
-  metadata: { now: new Date().toISOString(), actor: 'bench' },
 });
 
 /** CPU seconds (user + system) and peak RSS (MB) of a live process, from /proc. */
@@ -133,9 +131,9 @@ async function ours(database, nats, dir) {
     await sleep(1_000); // the scheduler's consumers and relay up
     const before = usageOf(scheduler.child.pid);
 
-    const handle = commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata });
+    const commands = trakCommands({ store: new PostgresEventStore(pool) });
     const t0 = nowMs();
-    for (let i = 1; i <= TRAKS; i++) await handle(trakStreamId(`t-${i}`), createTrak(`t-${i}`));
+    for (let i = 1; i <= TRAKS; i++) await commands.handle(`t-${i}`, createTrak(`t-${i}`), { actor: 'bench' });
     const created = nowMs();
     let counts = {};
     for (;;) {

@@ -5,7 +5,7 @@ import { jest } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { JOBS_STREAM, RESULTS_STREAM, jobSubject } from '@orkestra/application';
 import { JetStreamBus, connectBus } from '@orkestra/bus';
-import { agentSandbox, eventually, startModelServer, testNats, trakCommands } from '@orkestra/testing';
+import { agentSandbox, eventually, startModelServer, testNats, trakFixtures } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer, TestNats } from '@orkestra/testing';
 import { RunnerService } from '../src/service/runner-service.js';
 import { bareRemote } from './support/bare-remote.js';
@@ -60,8 +60,8 @@ describe('a job delivered again after it was done', () => {
   it('runs the agent once: another runner answers the replay with the recorded result and takes it off the queue', async () => {
     const { results } = await resultsProbe(probe);
     const jsm = await jetstreamManager(nats.connection);
-    const meta = { now: trakCommands.NOW, actor: 'scheduler' };
-    const job = jobAfter(trakCommands.createTrak('t-dup'), { type: 'RequestAgentRun', data: { runId: 't-dup_a0_1' }, metadata: meta });
+    const meta = { now: trakFixtures.NOW, actor: 'scheduler' };
+    const job = jobAfter(trakFixtures.createTrak('t-dup'), { type: 'RequestAgentRun', data: { runId: 't-dup_a0_1' }, metadata: meta });
 
     const first = await startRunner('runner-a');
     await probe.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId });

@@ -6,7 +6,7 @@ import { RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { agentRunJob, integrationJob, trakDecider } from '@orkestra/domain';
 import type { AgentRunJob, FlowDefinition, Job, JobResult, TrakCommand, TrakState } from '@orkestra/domain';
-import { agentBinaries, agentSandbox, bareRemote, commandLine, eventually, killMachine, processesWith, startModelServer, testNats, trakCommands } from '@orkestra/testing';
+import { agentBinaries, agentSandbox, bareRemote, commandLine, eventually, killMachine, processesWith, startModelServer, testNats, trakFixtures } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer, TestNats } from '@orkestra/testing';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -22,7 +22,7 @@ import type { RunnerProcess } from './support/runner-process.js';
 jest.setTimeout(120_000);
 
 const ACK_WAIT_SECONDS = 3;
-const meta = { now: trakCommands.NOW, actor: 'scheduler' };
+const meta = { now: trakFixtures.NOW, actor: 'scheduler' };
 const stage = { agent: { kind: 'claudecode' as const }, disallowedTools: [], maxAttempts: 3, agentTimeoutSeconds: 600 };
 const flow: FlowDefinition = {
   name: 'default',
@@ -138,7 +138,7 @@ describe('a runner killed in the middle of a stage', () => {
         { tool_use: [{ name: 'StructuredOutput', input: { type: 'plan', content: 'Plan written to plan.md' } }] },
       ],
     });
-    const created = trakCommands.createTrak('t-handover');
+    const created = trakFixtures.createTrak('t-handover');
     const commands: TrakCommand[] = [{ ...created, data: { ...created.data, flow } }, { type: 'RequestAgentRun', data: { runId: 't-handover_a0_1' }, metadata: meta }];
     const plan = currentJob(fold(commands));
     await send(plan);

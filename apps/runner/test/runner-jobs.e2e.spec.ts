@@ -4,7 +4,7 @@ import path from 'node:path';
 import { jest } from '@jest/globals';
 import { integrationJob, trakDecider } from '@orkestra/domain';
 import type { TrakCommand, TrakState } from '@orkestra/domain';
-import { agentSandbox, startModelServer, trakCommands } from '@orkestra/testing';
+import { agentSandbox, startModelServer, trakFixtures } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer } from '@orkestra/testing';
 import { execa } from 'execa';
 import { bareRemote } from './support/bare-remote.js';
@@ -22,7 +22,7 @@ let server: ModelServer;
 
 const runnerJobs = (name: string): RunnerJobs => claudeRunnerJobs({ root: dir, name, remote, sandbox, modelUrl: server.url });
 
-const meta = { now: trakCommands.NOW, actor: 'scheduler' };
+const meta = { now: trakFixtures.NOW, actor: 'scheduler' };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-jobs-'));
@@ -49,7 +49,7 @@ describe('an agent-run job', () => {
         { tool_use: [{ name: 'StructuredOutput', input: { type: 'summary', content: 'Added health.ts' } }] },
       ],
     });
-    const job = jobAfter(trakCommands.createTrak('t-agent'), { type: 'RequestAgentRun', data: { runId: 't-agent_a0_1' }, metadata: meta });
+    const job = jobAfter(trakFixtures.createTrak('t-agent'), { type: 'RequestAgentRun', data: { runId: 't-agent_a0_1' }, metadata: meta });
     const sessions: string[] = [];
 
     const result = await runnerJobs('runner-a').agentRun(job, { onEntry: (e) => e.kind === 'session' && sessions.push(e.sessionId) });
@@ -64,7 +64,7 @@ describe('an agent-run job', () => {
   });
 
   it('fails with SetupFailed, naming the file, when the stage’s prompt template is missing from the branch', async () => {
-    const created = trakCommands.createTrak('t-noprompt');
+    const created = trakFixtures.createTrak('t-noprompt');
     const flow = { ...created.data.flow, stages: created.data.flow.stages.map((s) => ({ ...s, prompt: 'missing.md' })) };
     const job = jobAfter({ ...created, data: { ...created.data, flow } }, { type: 'RequestAgentRun', data: { runId: 'r1' }, metadata: meta });
     expect(await runnerJobs('runner-a').agentRun(job)).toMatchObject({ kind: 'agent-failed', reason: 'SetupFailed', message: expect.stringContaining('.orkestra/agents/missing.md') });
@@ -81,7 +81,7 @@ describe('an agent-run job', () => {
       ],
     });
     server.reset();
-    const created = trakCommands.createTrak('t-gate');
+    const created = trakFixtures.createTrak('t-gate');
     const gate = { kind: 'script' as const, command: './checks.sh', timeoutSeconds: 60 };
     const flow = { ...created.data.flow, stages: created.data.flow.stages.map((s) => ({ ...s, gate })) };
     const first: TrakCommand[] = [
@@ -123,7 +123,7 @@ describe('an agent-run job', () => {
       { question: 'Which path?', options: [{ label: '/health' }, { label: '/healthz', description: 'The Kubernetes habit.' }] },
     ];
     server.setScript({ turns: [{ text: 'Two things are unclear.', tool_use: [{ name: 'StructuredOutput', input: { type: 'questions', questions } }] }] });
-    const job = jobAfter(trakCommands.createTrak('t-questions'), { type: 'RequestAgentRun', data: { runId: 't-questions_a0_1' }, metadata: meta });
+    const job = jobAfter(trakFixtures.createTrak('t-questions'), { type: 'RequestAgentRun', data: { runId: 't-questions_a0_1' }, metadata: meta });
 
     const result = await runnerJobs('runner-q').agentRun(job);
 
@@ -133,7 +133,7 @@ describe('an agent-run job', () => {
 
   it('reports an answer that breaks the stage’s contract as malformed output', async () => {
     server.setScript({ turns: ['I think it is fine, no structured answer.'] });
-    const job = jobAfter(trakCommands.createTrak('t-prose'), { type: 'RequestAgentRun', data: { runId: 't-prose_a0_1' }, metadata: meta });
+    const job = jobAfter(trakFixtures.createTrak('t-prose'), { type: 'RequestAgentRun', data: { runId: 't-prose_a0_1' }, metadata: meta });
     const result = await runnerJobs('runner-b').agentRun(job);
     expect(result).toMatchObject({ kind: 'agent-finished', output: { type: 'malformed' } });
   });
@@ -159,7 +159,7 @@ describe('a gate-run job', () => {
 
 describe('an integration job', () => {
   it('merges the Trak branch into the base and pushes it', async () => {
-    const created = trakCommands.createTrak('t-agent');
+    const created = trakFixtures.createTrak('t-agent');
     const state: TrakState = trakDecider.decide(created, trakDecider.initialState()).reduce(trakDecider.evolve, trakDecider.initialState());
     if (state.status === 'Initial') throw new Error('not created');
     const job = integrationJob(state.trak, 't-agent_i1', 'merge');

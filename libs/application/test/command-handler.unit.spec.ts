@@ -2,9 +2,9 @@ import { DomainError, trakDecider } from '@orkestra/domain';
 import type { TrakState } from '@orkestra/domain';
 import { ConcurrencyError, InMemoryEventStore, commandHandler } from '../src/index.js';
 import type { EventStore } from '../src/index.js';
-import { trakCommands } from '@orkestra/testing';
+import { trakFixtures } from '@orkestra/testing';
 
-const { cancel, createTrak, projectOf, setAutoMode } = trakCommands;
+const { cancel, createTrak, projectOf, setAutoMode } = trakFixtures;
 
 const newId = (): string => globalThis.crypto.randomUUID();
 const handlerOn = (store: EventStore, maxAttempts?: number) =>

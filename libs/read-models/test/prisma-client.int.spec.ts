@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { commandHandler, trakStreamId } from '@orkestra/application';
-import { trakDecider } from '@orkestra/domain';
+import { trakCommands, trakStreamId } from '@orkestra/application';
 import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-store';
-import { testDatabase, trakCommands } from '@orkestra/testing';
+import { testDatabase, trakFixtures } from '@orkestra/testing';
 import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
 import { TraksProjection, createReadModelClient } from '../src/index.js';
@@ -30,10 +29,10 @@ afterAll(async () => {
 // table through the generated client, so a column that drifts fails here.
 describe('the generated Prisma client over the migrated database', () => {
   it('reads the Traks read model, the log and the checkpoints', async () => {
-    const handle = commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakCommands.projectOf });
-    await handle(trakStreamId('t-1'), trakCommands.createTrak('t-1', 'p-9'));
-    await handle(trakStreamId('t-2'), trakCommands.createTrak('t-2', 'p-9'));
-    await handle(trakStreamId('t-2'), trakCommands.cancel('superseded'));
+    const handle = trakFixtures.sender(trakCommands({ store: new PostgresEventStore(pool) }));
+    await handle('t-1', trakFixtures.createTrak('t-1', 'p-9'));
+    await handle('t-2', trakFixtures.createTrak('t-2', 'p-9'));
+    await handle('t-2', trakFixtures.cancel('superseded'));
     await catchUpFully(pool, new ProjectionRunner({ pool, databaseUrl: database.url, projections: [new TraksProjection()] }));
 
     const traks = await prisma.trakRow.findMany({ where: { projectId: 'p-9' }, orderBy: { trakId: 'asc' } });
@@ -42,7 +41,7 @@ describe('the generated Prisma client over the migrated database', () => {
       ['t-2', 'Cancelled', 'superseded', false, 'default', 'main'],
     ]);
     expect(traks[1]!.streamPosition).toBe(3n);
-    expect(traks[0]!.createdAt).toEqual(new Date(trakCommands.NOW));
+    expect(traks[0]!.createdAt).toEqual(new Date(trakFixtures.NOW));
 
     const messages = await prisma.message.findMany({ where: { streamId: trakStreamId('t-2') }, orderBy: { streamPosition: 'asc' } });
     expect(messages.map((m) => m.type)).toEqual(['TrakCreated', 'StageQueued', 'TrakCancelled']);

@@ -1,9 +1,9 @@
 import { evolve, initialState, trakDecider } from '@orkestra/domain';
 import type { TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
-import { trakCommands } from '@orkestra/testing';
+import { trakFixtures } from '@orkestra/testing';
 import { summarize } from '../src/index.js';
 
-const { NOW, createTrak, cancel } = trakCommands;
+const { NOW, createTrak, cancel } = trakFixtures;
 
 function stateAfter(...commands: TrakCommand[]): { state: TrakState; events: number } {
   let state = initialState();

@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { commandHandler, trakStreamId } from '@orkestra/application';
-import type { CommandHandler, RecordedEvent } from '@orkestra/application';
-import { trakDecider } from '@orkestra/domain';
+import { trakCommands, trakStreamId } from '@orkestra/application';
+import type { HandleResult, RecordedEvent } from '@orkestra/application';
 import type { TrakCommand, TrakState } from '@orkestra/domain';
 import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-store';
 import type { Projection, Queryable } from '@orkestra/event-store';
-import { eventually, testDatabase, trakCommands } from '@orkestra/testing';
+import { eventually, testDatabase, trakFixtures } from '@orkestra/testing';
 import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
 import { TraksProjection } from '../src/index.js';
 import { catchUpFully } from './support/catch-up.js';
 
-const { cancel, createTrak, projectOf, setAutoMode } = trakCommands;
+const { cancel, createTrak, sender, setAutoMode } = trakFixtures;
 
 let database: TestDatabase;
 let pool: pg.Pool;
-let handle: CommandHandler<TrakState, TrakCommand>;
+let handle: (trakId: string, command: TrakCommand) => Promise<HandleResult<TrakState>>;
 
 const newId = (): string => globalThis.crypto.randomUUID();
 const runnerFor = (...projections: Projection[]): ProjectionRunner =>
@@ -33,7 +32,7 @@ beforeAll(async () => {
   database = await testDatabase();
   await migrate(database.url);
   pool = new pg.Pool({ connectionString: database.url, max: 8 });
-  handle = commandHandler({ store: new PostgresEventStore(pool), decider: trakDecider, newId, streamMetadata: projectOf });
+  handle = sender(trakCommands({ store: new PostgresEventStore(pool) }));
 });
 
 afterAll(async () => {
@@ -43,10 +42,10 @@ afterAll(async () => {
 
 describe('the Traks read model', () => {
   it('shows each Trak as the domain sees it after catching up, across batches', async () => {
-    await handle(trakStreamId('t-a'), createTrak('t-a', 'p-1'));
-    await handle(trakStreamId('t-b'), createTrak('t-b', 'p-2'));
-    await handle(trakStreamId('t-a'), setAutoMode(true));
-    await handle(trakStreamId('t-b'), cancel('duplicate of t-a'));
+    await handle('t-a', createTrak('t-a', 'p-1'));
+    await handle('t-b', createTrak('t-b', 'p-2'));
+    await handle('t-a', setAutoMode(true));
+    await handle('t-b', cancel('duplicate of t-a'));
 
     await catchUpFully(pool, runnerFor(new TraksProjection()));
 
@@ -57,15 +56,15 @@ describe('the Traks read model', () => {
   });
 
   it('picks up where it left off, folding a Trak it has not seen from its stream', async () => {
-    await handle(trakStreamId('t-a'), setAutoMode(false));
+    await handle('t-a', setAutoMode(false));
     // A fresh projection (a restarted process) has nothing cached.
     await catchUpFully(pool, runnerFor(new TraksProjection()));
     expect((await rows()).find((r) => r['trak_id'] === 't-a')).toMatchObject({ auto_mode: false, status: 'Queued', stream_position: '4' });
   });
 
   it('rebuilds the read model exactly as it was', async () => {
-    for (let i = 0; i < 5; i++) await handle(trakStreamId(`t-r${i}`), createTrak(`t-r${i}`, 'p-3'));
-    await handle(trakStreamId('t-r1'), cancel('not needed'));
+    for (let i = 0; i < 5; i++) await handle(`t-r${i}`, createTrak(`t-r${i}`, 'p-3'));
+    await handle('t-r1', cancel('not needed'));
     const runner = runnerFor(new TraksProjection());
     await catchUpFully(pool, runner);
     const before = await rows();
@@ -79,7 +78,7 @@ describe('the Traks read model', () => {
   });
 
   it('applies nothing and keeps its checkpoint when a batch fails, then applies it once', async () => {
-    await handle(trakStreamId('t-f'), createTrak('t-f', 'p-4'));
+    await handle('t-f', createTrak('t-f', 'p-4'));
     const real = new TraksProjection();
     let failNext = true;
     const flaky: Projection = {
@@ -121,7 +120,7 @@ describe('a projection run by two processes at once', () => {
         );
       },
     });
-    for (let i = 0; i < 20; i++) await handle(trakStreamId(`t-x${i}`), createTrak(`t-x${i}`));
+    for (let i = 0; i < 20; i++) await handle(`t-x${i}`, createTrak(`t-x${i}`));
 
     await catchUpFully(pool, [runnerFor(counting()), runnerFor(counting()), runnerFor(counting())], 'read.seen');
 
@@ -139,7 +138,7 @@ describe('following the log', () => {
       const late = await pool.connect();
       await late.query('BEGIN');
       await new PostgresEventStore(late).append(trakStreamId('t-late'), [{ id: newId(), type: 'TrakCreated', data: lateCreated() }], { expected: 'no_stream' });
-      await handle(trakStreamId('t-live'), createTrak('t-live'));
+      await handle('t-live', createTrak('t-live'));
 
       // t-live committed after t-late began: it must wait behind it, never overtake it.
       await new Promise((resolve) => setTimeout(resolve, 300));

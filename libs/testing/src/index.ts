@@ -3,7 +3,7 @@ export { testDatabase, type TestDatabase } from './test-database.js';
 export { testNats, type TestNats } from './test-nats.js';
 export { describeServiceShell, type BootedService } from './service-shell.js';
 export { describeEventStoreBehaviour } from './event-store-behaviour.js';
-export * as trakCommands from './trak-commands.js';
+export * as trakFixtures from './trak-fixtures.js';
 export { describeBusBehaviour } from './bus-behaviour.js';
 export { eventually, sleep } from './eventually.js';
 export * from './model-server/index.js';

@@ -1,7 +1,7 @@
-import { trakIdOf, trakStreamId } from '@orkestra/application';
-import type { AppendedEvent, EventStore, HandleResult } from '@orkestra/application';
+import { trakIdOf } from '@orkestra/application';
+import type { AppendedEvent, HandleResult, TrakCommands } from '@orkestra/application';
 import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
-import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakCommand, TrakEvent, TrakState } from '@orkestra/domain';
+import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakEvent, TrakState } from '@orkestra/domain';
 import type { InputScope, JobCancels, JobDeadline, JobOutcome, JobQueue, RateLimitHolds, Transactions, UsageLedger } from './ports.js';
 
 /** An event of the log as the scheduler sees it: from the bus, or just appended by itself. */
@@ -15,8 +15,8 @@ export interface LoggedEvent {
 }
 
 export interface PipelineProcessorDeps {
-  /** Reads a Trak's stream before an input's transaction begins. */
-  readonly store: EventStore;
+  /** Reads a Trak (upcast) before an input's transaction begins. */
+  readonly traks: Pick<TrakCommands, 'read'>;
   /** Runs an input's writes (appends, jobs, timers) as one transaction. */
   readonly transactions: Transactions;
   /** The queue outside inputs' transactions: a run started, a lost run's end, an agent kind. */
@@ -75,15 +75,12 @@ export class PipelineProcessor {
     if (trakId === undefined) return;
     const followedBy = this.followed.get(event.id);
     if (followedBy !== undefined && (await followedBy)) return;
-    const { events, streamPosition } = await this.deps.store.readStream(event.streamId);
-    let atEvent = initialState();
-    let current = initialState();
-    for (const recorded of events) {
-      current = evolve(current, asTrakEvent(recorded));
-      if (recorded.streamPosition <= event.streamPosition) atEvent = current;
-    }
+    const { state: current, streamPosition, events } = await this.deps.traks.read(trakId);
+    // The log's copy, read through the upcasters, is the one the pipeline decides on.
+    const logged = events.find((e) => e.id === event.id) ?? event;
+    const atEvent = event.streamPosition >= streamPosition ? current : events.filter((e) => e.streamPosition <= event.streamPosition).reduce((s, e) => evolve(s, asTrakEvent(e)), initialState());
     await this.input({ trakId, key: `evt:${event.id}`, correlationId: correlationOf(event), tip: { known: { state: current, streamPosition, events } } }, (context) =>
-      this.run({ kind: 'event', event: asTrakEvent(event) }, atEvent, current, context),
+      this.run({ kind: 'event', event: asTrakEvent(logged) }, atEvent, current, context),
     );
   }
 
@@ -176,9 +173,8 @@ export class PipelineProcessor {
     return over === undefined ? pending : { type: 'BlockOverBudget', data: { detail: over } };
   }
 
-  private async load(trakId: string): Promise<StreamTip> {
-    const { events, streamPosition } = await this.deps.store.readStream(trakStreamId(trakId));
-    return { state: events.reduce((state, e) => evolve(state, asTrakEvent(e)), initialState()), streamPosition, events };
+  private load(trakId: string): Promise<StreamTip> {
+    return this.deps.traks.read(trakId);
   }
 
   /** Decides and applies. True when a command was appended for the input. */
@@ -242,10 +238,16 @@ export class PipelineProcessor {
   /** A command to the input's own Trak. */
   private async command(pending: PendingCommand, context: RunContext): Promise<boolean> {
     const { trakId, tip } = context;
-    const command = { ...pending, metadata: { now: context.at ?? this.clock().toISOString(), actor: 'scheduler' } } as TrakCommand;
     const { known } = tip;
+    const now = context.at ?? this.clock().toISOString();
     const handle = (withKnown: boolean): Promise<HandleResult<TrakState>> =>
-      context.scope.handle(trakStreamId(trakId), command, { idempotencyKey: context.key, correlationId: context.correlationId, ...(withKnown && known !== undefined && { known }) });
+      context.scope.traks.handle(trakId, pending, {
+        actor: 'scheduler',
+        now,
+        idempotencyKey: context.key,
+        correlationId: context.correlationId,
+        ...(withKnown && known !== undefined && { known }),
+      });
     let result: HandleResult<TrakState>;
     try {
       // Decided on the state this input already read or appended, without reading the stream again.
@@ -253,7 +255,7 @@ export class PipelineProcessor {
     } catch (error) {
       // The Trak moved on since the input (a person acted, another instance got there first).
       if (DomainError.is(error)) {
-        this.log('pipeline command refused by the Trak; nothing to do', { trakId, command: command.type, code: error.code, reason: error.message });
+        this.log('pipeline command refused by the Trak; nothing to do', { trakId, command: pending.type, code: error.code, reason: error.message });
         tip.known = undefined;
         return false;
       }

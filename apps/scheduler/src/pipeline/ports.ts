@@ -1,5 +1,5 @@
-import type { CommandHandler } from '@orkestra/application';
-import type { AgentKind, Job, Timer, TrakCommand, TrakState, Usage } from '@orkestra/domain';
+import type { TrakCommands } from '@orkestra/application';
+import type { AgentKind, Job, Timer, Usage } from '@orkestra/domain';
 
 /** How a job ended, as the queue records it. */
 export type JobOutcome = 'finished' | 'failed' | 'cancelled' | 'lost' | 'stale';
@@ -63,7 +63,8 @@ export interface JobCancels {
 
 /** What an input writes while it is processed, all committed together or not at all. */
 export interface InputScope {
-  readonly handle: CommandHandler<TrakState, TrakCommand>;
+  /** Commands to Traks, appended in the input's transaction. */
+  readonly traks: TrakCommands;
   readonly queue: JobQueue;
   readonly timers: TimerStore;
   readonly usage: UsageLedger;

@@ -1,6 +1,5 @@
-import type { CommandHandler, EventStore } from '@orkestra/application';
+import type { EventStore, TrakCommands } from '@orkestra/application';
 import { PostgresEventStore, inTransaction } from '@orkestra/event-store';
-import type { TrakCommand, TrakState } from '@orkestra/domain';
 import type pg from 'pg';
 import type { InputScope, Transactions } from '../pipeline/ports.js';
 import { PostgresJobQueue, PostgresUsageLedger } from './postgres-job-queue.js';
@@ -10,18 +9,17 @@ import { PostgresTimerStore } from './postgres-timer-store.js';
  * An input's writes in one Postgres transaction: the events its commands append, the jobs and
  * timers they ask for. One commit, so one wait for the disk per input, and a job never exists
  * without the events that asked for it (nor those events without their job).
-
  */
 export class PostgresTransactions implements Transactions {
   constructor(
     private readonly pool: pg.Pool,
-    private readonly handlerOver: (store: EventStore) => CommandHandler<TrakState, TrakCommand>,
+    private readonly traksOver: (store: EventStore) => TrakCommands,
   ) {}
 
   run<T>(work: (scope: InputScope) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, (tx) =>
       work({
-        handle: this.handlerOver(new PostgresEventStore(tx)),
+        traks: this.traksOver(new PostgresEventStore(tx)),
         queue: new PostgresJobQueue(tx),
         timers: new PostgresTimerStore(tx),
         usage: new PostgresUsageLedger(tx),

@@ -1,6 +1,5 @@
-import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, commandHandler, trakStreamMetadata } from '@orkestra/application';
+import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, trakCommands } from '@orkestra/application';
 import type { Bus, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
-import { trakDecider } from '@orkestra/domain';
 import type { ConcurrencyLimits, FlowBudget, Job, JobResult } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
 import type { PublishedEvent } from '@orkestra/event-store';
@@ -66,8 +65,8 @@ export class SchedulerService {
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
     this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt }) => this.processor.onTimer(timer, dueAt)), ...logOption });
     this.processor = new PipelineProcessor({
-      store: new PostgresEventStore(pool),
-      transactions: new PostgresTransactions(pool, (store) => commandHandler({ store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata })),
+      traks: trakCommands({ store: new PostgresEventStore(pool) }),
+      transactions: new PostgresTransactions(pool, (store) => trakCommands({ store })),
       queue: new PostgresJobQueue(pool),
       holds: new PostgresRateLimitHolds(pool),
       usage: new PostgresUsageLedger(pool),

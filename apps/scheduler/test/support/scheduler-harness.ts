@@ -1,8 +1,7 @@
-import { JOBS_STREAM, RESULTS_STREAM, commandHandler, resultMsgId, resultSubject, trakStreamId, trakStreamMetadata } from '@orkestra/application';
-import type { CommandHandler, Consumption } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject, trakCommands } from '@orkestra/application';
+import type { Consumption, TrakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
-import { trakDecider } from '@orkestra/domain';
-import type { FlowDefinition, Job, JobResult, TrakCommand, TrakState } from '@orkestra/domain';
+import type { FlowDefinition, Job, JobResult, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
@@ -88,7 +87,8 @@ export class SchedulerHarness {
   readonly store: PostgresEventStore;
   private readonly services: SchedulerService[] = [];
   readonly logs: { message: string; fields?: Record<string, unknown> }[] = [];
-  readonly handle: CommandHandler<TrakState, TrakCommand>;
+  /** The path the api and the scheduler append through. */
+  readonly traks: TrakCommands;
 
   private constructor(
     readonly database: TestDatabase,
@@ -97,7 +97,7 @@ export class SchedulerHarness {
     this.pool = new pg.Pool({ connectionString: database.url, max: 30 });
     this.bus = new JetStreamBus(nats.connection, { namespace: nats.prefix });
     this.store = new PostgresEventStore(this.pool);
-    this.handle = commandHandler({ store: this.store, decider: trakDecider, newId: () => globalThis.crypto.randomUUID(), streamMetadata: trakStreamMetadata });
+    this.traks = trakCommands({ store: this.store });
   }
 
   static async create(): Promise<SchedulerHarness> {
@@ -137,16 +137,17 @@ export class SchedulerHarness {
     return new ScriptedRunners(this.bus, script);
   }
 
-  async command(trakId: string, command: TrakCommand): Promise<void> {
-    await this.handle(trakStreamId(trakId), command);
+  /** Sends a person's command (its metadata names who and when). */
+  async command(trakId: string, { metadata, ...command }: TrakCommand): Promise<void> {
+    await this.traks.handle(trakId, command as PendingCommand, { actor: metadata.actor ?? 'alice', now: metadata.now });
   }
 
   async eventTypes(trakId: string): Promise<string[]> {
-    return (await this.store.readStream(trakStreamId(trakId))).events.map((e) => e.type);
+    return (await this.traks.read(trakId)).events.map((e) => e.type);
   }
 
   async state(trakId: string): Promise<TrakState> {
-    return (await this.store.readStream(trakStreamId(trakId))).events.reduce((s, e) => trakDecider.evolve(s, { type: e.type, data: e.data } as never), trakDecider.initialState());
+    return (await this.traks.read(trakId)).state;
   }
 
   async cleanup(): Promise<void> {

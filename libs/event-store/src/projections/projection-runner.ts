@@ -1,5 +1,5 @@
 import type { EventSchemas, LogPosition } from '@orkestra/application';
-import { UpcastingEventStore } from '@orkestra/application';
+import { ORKESTRA_EVENT_SCHEMAS, UpcastingEventStore } from '@orkestra/application';
 import type pg from 'pg';
 import { LOG_START, readCheckpoint, storeCheckpoint } from '../checkpoints.js';
 import { LogNotifications } from '../log-notifications.js';
@@ -12,7 +12,7 @@ export interface ProjectionRunnerOptions {
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
   readonly projections: readonly Projection[];
-  /** Upcasters applied to every event before a projection sees it. */
+  /** Upcasters applied to every event before a projection sees it. Default: Orkestra's. */
   readonly schemas?: EventSchemas;
   /** Events per transaction. Default 2,000. */
   readonly batchSize?: number;
@@ -101,7 +101,7 @@ export class ProjectionRunner {
   private async applyBatch(projection: Projection): Promise<{ events: number; position: LogPosition }> {
     const result = await inTransaction(this.options.pool, async (tx) => {
       const after = await readCheckpoint(tx, projection.name, { lock: true });
-      const store = UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas);
+      const store = UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas ?? ORKESTRA_EVENT_SCHEMAS);
       const batch = await store.readAll(after, this.batchSize);
       if (batch.events.length === 0) return { events: 0, position: after, committed: undefined };
       const committed = await projection.apply(tx, batch.events);

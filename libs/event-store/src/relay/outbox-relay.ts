@@ -1,4 +1,4 @@
-import { UpcastingEventStore, eventSubject } from '@orkestra/application';
+import { ORKESTRA_EVENT_SCHEMAS, UpcastingEventStore, eventSubject } from '@orkestra/application';
 import type { Bus, EventSchemas, RecordedEvent } from '@orkestra/application';
 import pg from 'pg';
 import { readCheckpoint, storeCheckpoint } from '../checkpoints.js';
@@ -12,7 +12,7 @@ export interface OutboxRelayOptions {
   readonly name?: string;
   /** Shown as this relay's connection name in pg_stat_activity. */
   readonly instance?: string;
-  /** Upcasters applied before publishing, so subscribers only see current shapes. */
+  /** Upcasters applied before publishing, so subscribers only see current shapes. Default: Orkestra's. */
   readonly schemas?: EventSchemas;
   /** Events per publish round. Default 500. */
   readonly batchSize?: number;
@@ -103,7 +103,7 @@ export class OutboxRelay {
 
   private async relay(client: pg.Client): Promise<void> {
     await client.query('LISTEN ork_messages');
-    const store = UpcastingEventStore.over(new PostgresEventStore(client), this.options.schemas);
+    const store = UpcastingEventStore.over(new PostgresEventStore(client), this.options.schemas ?? ORKESTRA_EVENT_SCHEMAS);
     const batchSize = this.options.batchSize ?? 500;
     const pacer = new ReadPacer(this.options.pollMs ?? 1_000);
     let position = await readCheckpoint(client, this.name);

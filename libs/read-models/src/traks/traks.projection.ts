@@ -1,4 +1,4 @@
-import { UpcastingEventStore, trakIdOf } from '@orkestra/application';
+import { ORKESTRA_EVENT_SCHEMAS, UpcastingEventStore, trakIdOf } from '@orkestra/application';
 import type { EventSchemas, RecordedEvent } from '@orkestra/application';
 import { evolve, initialState } from '@orkestra/domain';
 import type { TrakEvent, TrakState } from '@orkestra/domain';
@@ -68,7 +68,7 @@ export class TraksProjection implements Projection {
     const cached = this.cache.get(streamId);
     if (cached !== undefined && cached.position === position - 1) return cached;
     if (position === 1) return { state: initialState(), position: 0 };
-    const { events } = await UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas).readStream(streamId);
+    const { events } = await UpcastingEventStore.over(new PostgresEventStore(tx), this.options.schemas ?? ORKESTRA_EVENT_SCHEMAS).readStream(streamId);
     const before = events.filter((e) => e.streamPosition < position);
     return {
       state: before.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as unknown as TrakEvent), initialState()),

@@ -1,5 +1,6 @@
 import { trakStreamMetadata } from '@orkestra/application';
-import type { FlowDefinition, TrakCommand } from '@orkestra/domain';
+import type { HandleResult, TrakCommands } from '@orkestra/application';
+import type { FlowDefinition, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
 
 export const NOW = '2026-11-24T10:00:00.000Z';
 
@@ -27,3 +28,9 @@ export const cancel = (reason: string): Extract<TrakCommand, { type: 'Cancel' }>
 
 /** The project id in every event's metadata, as the services write it. */
 export const projectOf = trakStreamMetadata;
+
+/** Sends these commands through the Trak command path, each as its metadata's actor at its time. */
+export const sender =
+  (traks: TrakCommands) =>
+  (trakId: string, { metadata, ...command }: TrakCommand): Promise<HandleResult<TrakState>> =>
+    traks.handle(trakId, command as PendingCommand, { actor: metadata.actor ?? 'alice', now: metadata.now });
