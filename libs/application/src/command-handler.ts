@@ -53,7 +53,7 @@ export type CommandHandler<State, Cmd extends Command> = (streamId: string, comm
  * Load the stream, fold it, decide, append at the position it was read at. When another writer
  * got there first the store refuses the append; the handler reads again and decides again on
  * the newer state, so both commands land in order or the second is refused by the domain.
- * Domain errors (codes `TRAK.*`) pass through untouched; nothing is appended for them.
+ * Domain errors (`DomainError`, codes `TRAK.*`, `PROJECT.*`, `USER.*`) pass through untouched; nothing is appended for them.
  */
 export function commandHandler<State, Cmd extends Command, Evt extends Event>(
   deps: CommandHandlerDeps<State, Cmd, Evt>,

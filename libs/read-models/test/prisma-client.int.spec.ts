@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { trakCommands, trakStreamId } from '@orkestra/application';
+import { commandHandler, projectStreamId, projectStreamMetadata, trakCommands, trakStreamId, userStreamId, userStreamMetadata } from '@orkestra/application';
+import { projectDecider, userDecider } from '@orkestra/domain';
 import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-store';
-import { testDatabase, trakFixtures } from '@orkestra/testing';
+import { accessCommands, testDatabase, trakFixtures } from '@orkestra/testing';
 import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
-import { TraksProjection, createReadModelClient } from '../src/index.js';
+import { ProjectsProjection, TraksProjection, UsersProjection, createReadModelClient } from '../src/index.js';
 import type { ReadModelClient } from '../src/index.js';
 import { catchUpFully } from './support/catch-up.js';
 
@@ -47,5 +48,36 @@ describe('the generated Prisma client over the migrated database', () => {
     expect(messages.map((m) => m.type)).toEqual(['TrakCreated', 'StageQueued', 'TrakCancelled']);
     expect((await prisma.stream.findUnique({ where: { streamId: trakStreamId('t-2') } }))?.streamPosition).toBe(3n);
     expect((await prisma.checkpoint.findUnique({ where: { name: 'read.traks' } }))?.globalPosition).toBe(BigInt(messages[2]!.globalPosition));
+  });
+
+  it('reads the projects, members, users and API tokens read models', async () => {
+    const newId = () => globalThis.crypto.randomUUID();
+    const handleProject = commandHandler({ store: new PostgresEventStore(pool), decider: projectDecider, newId, streamMetadata: projectStreamMetadata });
+    const handleUser = commandHandler({ store: new PostgresEventStore(pool), decider: userDecider, newId, streamMetadata: userStreamMetadata });
+    const { NOW, issueToken, registerProject, registerUser, revokeToken, setMemberRole, tokenHashOf } = accessCommands;
+    await handleProject(projectStreamId('shop'), registerProject('shop', { settings: { budget: { maxTokens: 1000 } } }));
+    await handleProject(projectStreamId('shop'), setMemberRole('bob', 'viewer'));
+    await handleUser(userStreamId('bob'), registerUser('bob'));
+    await handleUser(userStreamId('bob'), issueToken('t-1', 'secret-1', '2027-01-01T00:00:00.000Z'));
+    await handleUser(userStreamId('bob'), revokeToken('t-1'));
+    const runner = new ProjectionRunner({ pool, databaseUrl: database.url, projections: [new ProjectsProjection(), new UsersProjection()] });
+    await catchUpFully(pool, runner, 'read.projects');
+    await catchUpFully(pool, runner, 'read.users');
+
+    const project = await prisma.projectRow.findUniqueOrThrow({ where: { projectId: 'shop' } });
+    expect([project.name, project.remote, project.baseBranch, project.defaultFlow, project.status, project.streamPosition]).toEqual([
+      'Project shop', 'https://git.example.com/acme/shop.git', 'main', null, 'Active', 2n,
+    ]);
+    expect(project.settings).toEqual({ integration: 'merge', budget: { maxTokens: 1000 } });
+    expect(project.updatedAt).toEqual(new Date(NOW));
+    const members = await prisma.projectMemberRow.findMany({ where: { projectId: 'shop' }, orderBy: { userId: 'asc' } });
+    expect(members.map((m) => [m.userId, m.role])).toEqual([['alice', 'admin'], ['bob', 'viewer']]);
+
+    const user = await prisma.userRow.findUniqueOrThrow({ where: { userId: 'bob' } });
+    expect([user.name, user.email, user.kind, user.instanceAdmin, user.status, user.disabledAt, user.streamPosition]).toEqual(['bob', null, 'human', false, 'Active', null, 3n]);
+    const token = await prisma.apiTokenRow.findUniqueOrThrow({ where: { tokenHash: tokenHashOf('secret-1') } });
+    expect([token.tokenId, token.userId, token.name, token.expiresAt, token.revokedAt, token.createdAt]).toEqual([
+      't-1', 'bob', 'token t-1', new Date('2027-01-01T00:00:00.000Z'), new Date(NOW), new Date(NOW),
+    ]);
   });
 });

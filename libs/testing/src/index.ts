@@ -4,6 +4,7 @@ export { testNats, type TestNats } from './test-nats.js';
 export { describeServiceShell, type BootedService } from './service-shell.js';
 export { describeEventStoreBehaviour } from './event-store-behaviour.js';
 export * as trakFixtures from './trak-fixtures.js';
+export * as accessCommands from './access-commands.js';
 export { describeBusBehaviour } from './bus-behaviour.js';
 export { eventually, sleep } from './eventually.js';
 export * from './model-server/index.js';
