@@ -1,4 +1,6 @@
-import { hostSetting, loadConfig, portSetting } from '@orkestra/platform';
+import { hostname, homedir } from 'node:os';
+import path from 'node:path';
+import { databaseUrlSetting, hostSetting, loadConfig, natsNamespaceSetting, natsUrlSetting, portSetting } from '@orkestra/platform';
 import type { Config, Env } from '@orkestra/platform';
 import { z } from 'zod';
 
@@ -8,6 +10,22 @@ export const API_SERVICE = 'api';
 export const apiConfigSchema = z.strictObject({
   port: portSetting().default(4101).meta({ env: 'ORK_API_PORT' }),
   host: hostSetting().default('127.0.0.1').meta({ env: 'ORK_API_HOST' }),
+  /** The event log and read models. Without it (and NATS) the api only answers /health. */
+  databaseUrl: databaseUrlSetting().optional().meta({ env: 'ORK_API_DATABASE_URL' }),
+  natsUrl: natsUrlSetting().optional().meta({ env: 'ORK_API_NATS_URL' }),
+  natsNamespace: natsNamespaceSetting().default('').meta({ env: 'ORK_API_NATS_NAMESPACE' }),
+  /** The api's own mirrors of project repositories, read when a Trak is created. */
+  dataDir: z
+    .string()
+    .min(1)
+    .default(() => path.join(homedir(), '.orkestra', 'api'))
+    .meta({ env: 'ORK_API_DATA_DIR' }),
+  /** This instance's name in logs and in Postgres' list of connections. */
+  instance: z
+    .string()
+    .min(1)
+    .default(() => `${hostname()}-${process.pid}`)
+    .meta({ env: 'ORK_API_INSTANCE' }),
 });
 
 export type ApiConfig = Config<typeof apiConfigSchema>;

@@ -85,6 +85,7 @@ describe('migrations', () => {
         '1764100000000_checkpoints-and-read-models',
         '1764200000000_scheduler',
         '1764300000000_projects-and-users',
+        '1764400000000_trak-views',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {

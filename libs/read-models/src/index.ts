@@ -1,5 +1,5 @@
 export { TraksProjection, type TraksProjectionOptions } from './traks/traks.projection.js';
-export { summarize, type TrakSummary } from './traks/trak-summary.js';
+export { statusDetail, summarize, type TrakSummary } from './traks/trak-summary.js';
 export { ProjectsProjection, type ProjectsProjectionOptions } from './projects/projects.projection.js';
 export { UsersProjection, type UsersProjectionOptions } from './users/users.projection.js';
 export { lookupApiToken, type ApiTokenHolder } from './users/api-token-lookup.js';

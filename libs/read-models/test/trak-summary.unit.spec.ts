@@ -28,6 +28,7 @@ describe('a Trak summary row', () => {
       projectId: 'p-1',
       parentId: null,
       title: 'Add a health endpoint',
+      description: 'Expose /health',
       flow: 'default',
       status: 'Queued',
       stage: 'work',
@@ -37,10 +38,12 @@ describe('a Trak summary row', () => {
       baseBranch: 'main',
       prUrl: null,
       statusDetail: null,
+      attention: null,
       costUsd: 0,
       createdAt: NOW,
       updatedAt: NOW,
       streamPosition: events,
+      state,
     });
   });
 

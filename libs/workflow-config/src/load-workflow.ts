@@ -23,3 +23,12 @@ export async function loadWorkflow(projectRoot: string): Promise<WorkflowDefinit
   }
   return parseWorkflow(text, WORKFLOW_FILE);
 }
+
+/** Reads and validates `.orkestra/workflow.yaml` from any source of files, e.g. a commit of a bare mirror. */
+export async function loadWorkflowFrom(source: { readonly label: string; readFile(file: string): Promise<string | undefined> }): Promise<WorkflowDefinition> {
+  const text = await source.readFile(WORKFLOW_FILE);
+  if (text === undefined) {
+    throw WorkflowConfigError.forFile(WORKFLOW_FILE, `does not exist at ${source.label}; commit the default \`.orkestra/\` (bootstrap the project) to the branch`);
+  }
+  return parseWorkflow(text, WORKFLOW_FILE);
+}

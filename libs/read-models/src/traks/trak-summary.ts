@@ -1,4 +1,5 @@
-import type { TrakState } from '@orkestra/domain';
+import { humanAttention } from '@orkestra/domain';
+import type { KnownTrakState, TrakState } from '@orkestra/domain';
 
 /** One row of `read.traks`: what a list of Traks shows and filters on. */
 export interface TrakSummary {
@@ -6,6 +7,7 @@ export interface TrakSummary {
   readonly projectId: string;
   readonly parentId: string | null;
   readonly title: string;
+  readonly description: string;
   readonly flow: string;
   readonly status: TrakState['status'];
   readonly stage: string | null;
@@ -16,10 +18,14 @@ export interface TrakSummary {
   readonly prUrl: string | null;
   /** Why it stopped or waits: the block detail, the failure, the cancel reason, the dependencies. */
   readonly statusDetail: string | null;
+  /** Why it waits for a person (`approval`, `answers`, …); null when it does not. */
+  readonly attention: string | null;
   readonly costUsd: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly streamPosition: number;
+  /** The whole state as the domain folds it, for views that show more than the summary. */
+  readonly state: KnownTrakState;
 }
 
 /** The summary of a Trak's state after the event at `streamPosition` (dated `at`). Undefined before creation. */
@@ -32,6 +38,7 @@ export function summarize(state: TrakState, at: string, streamPosition: number):
     projectId: trak.projectId,
     parentId: trak.parent?.trakId ?? null,
     title: trak.title,
+    description: trak.description,
     flow: trak.flow.name,
     status: state.status,
     stage: current?.stage ?? null,
@@ -41,14 +48,17 @@ export function summarize(state: TrakState, at: string, streamPosition: number):
     baseBranch: trak.baseBranch,
     prUrl: trak.prUrl ?? null,
     statusDetail: statusDetail(state),
+    attention: humanAttention(state)?.kind ?? null,
     costUsd: trak.usage.costUsd,
     createdAt: trak.createdAt,
     updatedAt: at,
     streamPosition,
+    state,
   };
 }
 
-function statusDetail(state: Exclude<TrakState, { status: 'Initial' }>): string | null {
+/** Why a Trak stopped or waits, in a line: the block detail, the failure, the cancel reason, the dependencies. */
+export function statusDetail(state: Exclude<TrakState, { status: 'Initial' }>): string | null {
   switch (state.status) {
     case 'Blocked':
       return `${state.reason}: ${state.detail}`;

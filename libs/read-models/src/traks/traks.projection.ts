@@ -44,15 +44,17 @@ export class TraksProjection implements Projection {
 
 const UPSERT = `
 INSERT INTO read.traks (trak_id, project_id, parent_id, title, flow, status, stage, iteration, auto_mode, branch,
-  base_branch, pr_url, status_detail, cost_usd, created_at, updated_at, stream_position)
+  base_branch, pr_url, status_detail, cost_usd, created_at, updated_at, stream_position, description, attention, state)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
-  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::timestamptz[], $16::timestamptz[], $17::bigint[])
+  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::timestamptz[], $16::timestamptz[], $17::bigint[],
+  $18::text[], $19::text[], $20::jsonb[])
 ON CONFLICT (trak_id) DO UPDATE SET
   project_id = EXCLUDED.project_id, parent_id = EXCLUDED.parent_id, title = EXCLUDED.title, flow = EXCLUDED.flow,
   status = EXCLUDED.status, stage = EXCLUDED.stage, iteration = EXCLUDED.iteration, auto_mode = EXCLUDED.auto_mode,
   branch = EXCLUDED.branch, base_branch = EXCLUDED.base_branch, pr_url = EXCLUDED.pr_url,
   status_detail = EXCLUDED.status_detail, cost_usd = EXCLUDED.cost_usd, created_at = EXCLUDED.created_at,
-  updated_at = EXCLUDED.updated_at, stream_position = EXCLUDED.stream_position`;
+  updated_at = EXCLUDED.updated_at, stream_position = EXCLUDED.stream_position, description = EXCLUDED.description,
+  attention = EXCLUDED.attention, state = EXCLUDED.state`;
 
 async function upsert(tx: Queryable, rows: readonly TrakSummary[]): Promise<void> {
   if (rows.length === 0) return;
@@ -75,5 +77,8 @@ async function upsert(tx: Queryable, rows: readonly TrakSummary[]): Promise<void
     column('createdAt'),
     column('updatedAt'),
     column('streamPosition'),
+    column('description'),
+    column('attention'),
+    rows.map((r) => JSON.stringify(r.state)),
   ]);
 }
