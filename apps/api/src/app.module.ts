@@ -9,6 +9,7 @@ import { API_CONFIG, API_SERVICE } from './api.config.js';
 import type { ApiConfig } from './api.config.js';
 import { API_RESOLVERS, API_SERVICES } from './api.resolvers.js';
 import { Authenticator } from './auth/authenticator.js';
+import { ApiBus } from './shell/api-bus.js';
 import { ApiContextFactory } from './shell/api-context.factory.js';
 import { ApiErrorFilter } from './shell/api-error.filter.js';
 import { ADMIN_TOKEN_NOTICE, ApiLifecycle } from './shell/api-lifecycle.js';
@@ -31,10 +32,11 @@ class ApiCoreModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiStores, useFactory: () => ApiStores.open(config.databaseUrl, config.instance) },
+        { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance) },
         { provide: Authenticator, useFactory: (stores: ApiStores) => new Authenticator(stores.pool), inject: [ApiStores] },
         ApiContextFactory,
       ],
-      exports: [API_CONFIG, ApiStores, Authenticator, ApiContextFactory],
+      exports: [API_CONFIG, ApiStores, ApiBus, Authenticator, ApiContextFactory],
     };
   }
 }

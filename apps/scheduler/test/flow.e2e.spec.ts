@@ -3,16 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import type { TrakCommand, TrakState } from '@orkestra/domain';
-import { bareRemote, eventually, startModelServer } from '@orkestra/testing';
-import type { ModelServer, ScriptTurn, ServiceProcess } from '@orkestra/testing';
+import { bareRemote, eventually, startModelServer, startRunnerMachine, startSchedulerProcess, startScriptedAgents } from '@orkestra/testing';
+import type { AgentRun, AgentScript, ModelServer, RunnerMachine, ScriptTurn, ScriptedAgents, ServiceProcess } from '@orkestra/testing';
 import { parseWorkflow, resolveFlowBundle, templatesDir } from '@orkestra/workflow-config';
 import { execa } from 'execa';
 import type { SchedulerService } from '../src/service/scheduler-service.js';
-import { startRunnerMachine, startSchedulerProcess } from './support/runner-machine.js';
-import type { RunnerMachine } from './support/runner-machine.js';
 import { SchedulerHarness } from './support/scheduler-harness.js';
-import { startScriptedAgents } from './support/scripted-agents.js';
-import type { AgentRun, AgentScript, ScriptedAgents } from './support/scripted-agents.js';
 
 // The scheduler's acceptance tests: real Postgres and NATS, one runner process as deployed
 // (apps/runner/dist) running the real Claude Code CLI against the scripted model server, and a

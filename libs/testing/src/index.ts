@@ -12,3 +12,5 @@ export { agentBinaries } from './agent-binaries.js';
 export { startPrivateNats, type PrivateNats, type PrivateNatsOptions } from './private-nats.js';
 export { startServiceProcess, processesWith, commandLine, killMachine, type ServiceProcess } from './service-process.js';
 export { bareRemote } from './bare-remote.js';
+export { startRunnerMachine, startSchedulerProcess, type RunnerMachine, type RunnerMachineOptions } from './service-machines.js';
+export { startScriptedAgents, type AgentRun, type AgentScript, type ScriptedAgents } from './model-server/scripted-agents.js';

@@ -7,6 +7,7 @@ import { API_CONFIG } from '../api.config.js';
 import type { ApiConfig } from '../api.config.js';
 import { UserTokens } from '../users/user-tokens.service.js';
 import { bootstrapAdmin } from '../users/bootstrap-admin.js';
+import { ApiBus } from './api-bus.js';
 import { ApiStores } from './api-stores.js';
 
 /** Where the first admin token goes when a fresh installation creates it (default: the log, once). */
@@ -22,6 +23,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly stores: ApiStores,
+    private readonly bus: ApiBus,
     private readonly readiness: ReadinessChecks,
     private readonly tokens: UserTokens,
     @Inject(ADMIN_TOKEN_NOTICE) private readonly notice: AdminTokenNotice | undefined,
@@ -47,6 +49,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projections?.stop();
+    await this.bus.close();
     await this.stores.close();
   }
 }

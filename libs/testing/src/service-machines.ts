@@ -3,12 +3,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNNERS_BUCKET } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
-import { agentBinaries, agentSandbox, eventually, killMachine, startServiceProcess } from '@orkestra/testing';
-import type { AgentSandbox, ServiceProcess, TestNats } from '@orkestra/testing';
+import { agentBinaries } from './agent-binaries.js';
+import { eventually } from './eventually.js';
+import { agentSandbox } from './model-server/index.js';
+import type { AgentSandbox } from './model-server/index.js';
+import { killMachine, startServiceProcess } from './service-process.js';
+import type { ServiceProcess } from './service-process.js';
+import type { TestNats } from './test-nats.js';
 import { stringify } from 'yaml';
 
-const RUNNER_MAIN = fileURLToPath(new URL('../../../runner/dist/main.js', import.meta.url));
-const SCHEDULER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+// The apps as built (`npm test` builds them first).
+const RUNNER_MAIN = fileURLToPath(new URL('../../../apps/runner/dist/main.js', import.meta.url));
+const SCHEDULER_MAIN = fileURLToPath(new URL('../../../apps/scheduler/dist/main.js', import.meta.url));
 
 /** A runner process as deployed, on a "machine" of its own (HOME, data dir), running the real Claude Code CLI. */
 export interface RunnerMachine {

@@ -1,8 +1,8 @@
 import { createServer, request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SESSION_HEADERS } from '@orkestra/testing';
-import type { ModelServer, ScriptTurn } from '@orkestra/testing';
+import { SESSION_HEADERS } from './index.js';
+import type { ModelServer, ScriptTurn } from './index.js';
 
 /** One agent run as the model sees it: which Trak and stage, how it was started, and which of its runs it is. */
 export interface AgentRun {
