@@ -8,4 +8,5 @@ export * from './command-handler.js';
 export * from './streams.js';
 export * from './bus.errors.js';
 export * from './bus.subjects.js';
+export { followStart, type StreamBounds } from './bus.follow.js';
 export { InProcessBus, type InProcessBusOptions } from './in-process-bus.js';
