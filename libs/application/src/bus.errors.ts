@@ -52,6 +52,46 @@ export class NoStreamForSubjectError extends Error {
   }
 }
 
+/** `follow` on a stream that was never provisioned, or a following whose stream was deleted under it. */
+export class StreamNotFoundError extends Error {
+  readonly code = 'BUS.STREAM_NOT_FOUND' as const;
+
+  constructor(
+    readonly stream: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Stream ${stream} is not provisioned; add it to the topology passed to Bus.provision()`, options);
+    this.name = 'StreamNotFoundError';
+  }
+
+  static is(error: unknown): error is StreamNotFoundError {
+    return hasCode(error, 'BUS.STREAM_NOT_FOUND');
+  }
+}
+
+/**
+ * `follow` from a sequence the stream no longer keeps (aged out, or dropped for space): reading
+ * on from the first kept message would silently skip what the cursor's owner never saw.
+ */
+export class CursorExpiredError extends Error {
+  readonly code = 'BUS.CURSOR_EXPIRED' as const;
+
+  constructor(
+    readonly stream: string,
+    /** The sequence asked to start after. */
+    readonly afterSeq: number,
+    /** The oldest sequence the stream still keeps (the next one to come when it keeps none). */
+    readonly firstSeq: number,
+  ) {
+    super(`Cursor ${afterSeq} on stream ${stream} has expired: the stream no longer keeps messages before sequence ${firstSeq}`);
+    this.name = 'CursorExpiredError';
+  }
+
+  static is(error: unknown): error is CursorExpiredError {
+    return hasCode(error, 'BUS.CURSOR_EXPIRED');
+  }
+}
+
 /** A topology the bus refuses: overlapping work-queue consumers, a changed retention, an unknown stream… */
 export class TopologyError extends Error {
   readonly code = 'BUS.TOPOLOGY' as const;

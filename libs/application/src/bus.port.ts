@@ -4,6 +4,8 @@
  * checked by one shared behaviour suite: at-least-once delivery, publish deduplicated by
  * message id inside the stream's duplicate window, explicit acks, redelivery after a nak or
  * after the ack wait, and work-queue streams where each message goes to exactly one consumer.
+ * Besides durable consumers, a limits stream can be followed: read in order from a sequence,
+ * without acks, for live views that resume from a cursor.
  *
  * Names here are logical (`ORK_JOBS`, `ork.job.agent.claude`). An implementation may put a
  * namespace in front of every stream, subject and bucket (tests do, to keep spec files apart)
@@ -115,6 +117,39 @@ export interface Consumption {
   stop(): Promise<void>;
 }
 
+export interface FollowOptions {
+  /** Only messages on this subject (wildcards allowed; one subject, as NATS 2.9 takes). All of the stream's when omitted. */
+  readonly filterSubject?: string;
+  /**
+   * Start after this stream sequence: 0 reads from the first message the stream still keeps.
+   * Omitted, or beyond the stream's last sequence (a cursor from a stream since recreated):
+   * only messages stored from the moment `follow()` looked at the stream. Older than what the
+   * stream still keeps: `follow()` fails with `CursorExpiredError`.
+   */
+  readonly afterSeq?: number;
+}
+
+export interface FollowedMessage extends Pick<BusMessage, 'subject' | 'data' | 'msgId' | 'headers' | 'seq' | 'json'> {
+  /** Messages matching the filter stored after this one when it was handed over; 0: caught up. */
+  readonly pending: number;
+}
+
+/** Handles one followed message; the next one is not handed over before this settles. Throwing ends the following. */
+export type FollowHandler = (message: FollowedMessage) => void | Promise<void>;
+
+export interface Following {
+  /** Sequence of the last message the handler finished with, or the start point before the first: the cursor to resume from. */
+  readonly lastSeq: number;
+  /**
+   * Settles once the following has ended, and never rejects: with undefined after `stop()` or
+   * the bus's `close()`, else with what ended it (the handler threw, the stream was deleted, the
+   * connection closed). Resume from `lastSeq` with a new `follow()`.
+   */
+  readonly ended: Promise<unknown>;
+  /** Hands over nothing more; resolves once the handler in flight (if any) has settled and the server side is released. */
+  stop(): Promise<void>;
+}
+
 export interface KeyValueEntry<T> {
   readonly key: string;
   readonly value: T;
@@ -138,8 +173,16 @@ export interface Bus {
   publish(subject: string, data: Uint8Array | string, options: PublishOptions): Promise<PublishAck>;
   /** Runs `handler` for the durable consumer's messages until stopped. The consumer must be provisioned. */
   consume(stream: string, durable: string, handler: MessageHandler, options?: ConsumeOptions): Promise<Consumption>;
+  /**
+   * Reads a limits stream in order, each message once, without acks and without a durable
+   * consumer, until stopped: for live views that resume from a cursor (the stream sequence).
+   * One handler call at a time, and a slow handler holds the reading back. Fails with
+   * `StreamNotFoundError`, `CursorExpiredError`, or `TopologyError` (a work-queue stream, a
+   * filter outside the stream's subjects).
+   */
+  follow(stream: string, options: FollowOptions, handler: FollowHandler): Promise<Following>;
   /** A provisioned bucket. */
   bucket(name: string): Promise<KeyValueBucket>;
-  /** Stops every consumption and releases the connection. */
+  /** Stops every consumption and following, and releases the connection. */
   close(): Promise<void>;
 }

@@ -1,20 +1,25 @@
-import { BucketNotFoundError, ConsumerNotFoundError, NoStreamForSubjectError, TopologyError } from './bus.errors.js';
+import { BucketNotFoundError, ConsumerNotFoundError, NoStreamForSubjectError, StreamNotFoundError, TopologyError } from './bus.errors.js';
+import { followStart } from './bus.follow.js';
 import type {
   Bus,
   BusTopology,
   ConsumeOptions,
   ConsumerSpec,
   Consumption,
+  FollowHandler,
+  Following,
+  FollowOptions,
   KeyValueBucket,
   MessageHandler,
   PublishAck,
   PublishOptions,
   StreamSpec,
 } from './bus.port.js';
-import { filtersOverlap, subjectsOverlap } from './bus.subjects.js';
+import { filtersOverlap, subjectMatches, subjectsOverlap } from './bus.subjects.js';
 import { InProcessBucket } from './in-process-bucket.js';
 import { InProcessConsumer } from './in-process-consumer.js';
 import { InProcessConsumption } from './in-process-consumption.js';
+import { InProcessFollowing } from './in-process-following.js';
 import { InProcessStream } from './in-process-stream.js';
 
 export interface InProcessBusOptions {
@@ -25,6 +30,7 @@ export interface InProcessBusOptions {
 interface StreamEntry {
   readonly stream: InProcessStream;
   readonly consumers: Map<string, InProcessConsumer>;
+  readonly followings: Set<InProcessFollowing>;
 }
 
 const encoder = new TextEncoder();
@@ -33,7 +39,8 @@ const encoder = new TextEncoder();
  * The bus in memory, for the embedded mode and unit tests, with JetStream's semantics: streams
  * capture subjects, publishes are deduplicated by message id, every durable of a limits stream
  * sees every message, a work-queue stream gives each message to one consumer and drops it once
- * acked, and unacked messages come back after the ack wait.
+ * acked, unacked messages come back after the ack wait, and a limits stream can be followed
+ * from a sequence.
  */
 export class InProcessBus implements Bus {
   private readonly streams = new Map<string, StreamEntry>();
@@ -59,7 +66,10 @@ export class InProcessBus implements Bus {
     const entry = [...this.streams.values()].find(({ stream }) => stream.captures(subject));
     if (!entry) throw new NoStreamForSubjectError(subject);
     const ack = entry.stream.store(subject, typeof data === 'string' ? encoder.encode(data) : data, options);
-    if (!ack.duplicate) for (const consumer of entry.consumers.values()) consumer.schedule();
+    if (!ack.duplicate) {
+      for (const consumer of entry.consumers.values()) consumer.schedule();
+      for (const following of entry.followings) following.notify();
+    }
     return ack;
   }
 
@@ -71,6 +81,22 @@ export class InProcessBus implements Bus {
     return consumption;
   }
 
+  async follow(stream: string, options: FollowOptions, handler: FollowHandler): Promise<Following> {
+    const entry = this.streams.get(stream);
+    if (!entry) throw new StreamNotFoundError(stream);
+    const { spec } = entry.stream;
+    if (spec.retention === 'workqueue') throw new TopologyError(`Stream ${stream} is a work queue: only limits streams can be followed`);
+    const filter = options.filterSubject;
+    if (filter !== undefined && !spec.subjects.some((subject) => subjectsOverlap(filter, subject))) {
+      throw new TopologyError(`Following stream ${stream}: filter ${filter} is outside the stream's subjects`);
+    }
+    const start = followStart(stream, options.afterSeq, entry.stream.bounds());
+    const accepts = filter === undefined ? () => true : (subject: string) => subjectMatches(filter, subject);
+    const following: InProcessFollowing = new InProcessFollowing(entry.stream, accepts, start, handler, () => entry.followings.delete(following));
+    entry.followings.add(following);
+    return following;
+  }
+
   async bucket(name: string): Promise<KeyValueBucket> {
     const bucket = this.buckets.get(name);
     if (!bucket) throw new BucketNotFoundError(name);
@@ -78,7 +104,8 @@ export class InProcessBus implements Bus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumptions].map((consumption) => consumption.stop()));
+    const followings = [...this.streams.values()].flatMap((entry) => [...entry.followings]);
+    await Promise.all([...[...this.consumptions].map((consumption) => consumption.stop()), ...followings.map((following) => following.stop())]);
     this.consumptions.clear();
     for (const { consumers } of this.streams.values()) for (const consumer of consumers.values()) consumer.close();
   }
@@ -91,7 +118,7 @@ export class InProcessBus implements Bus {
     }
     const existing = this.streams.get(spec.name);
     if (!existing) {
-      this.streams.set(spec.name, { stream: new InProcessStream(spec, this.now), consumers: new Map() });
+      this.streams.set(spec.name, { stream: new InProcessStream(spec, this.now), consumers: new Map(), followings: new Set() });
       return;
     }
     if (existing.stream.spec.retention !== spec.retention) {

@@ -1,3 +1,4 @@
+import type { StreamBounds } from './bus.follow.js';
 import type { PublishAck, PublishOptions, StreamSpec } from './bus.port.js';
 import { subjectMatches } from './bus.subjects.js';
 
@@ -66,6 +67,21 @@ export class InProcessStream {
       if (accepts(message.subject)) return message;
     }
     return undefined;
+  }
+
+  /** The oldest sequence kept (the next to come when none is) and the last stored. */
+  bounds(): StreamBounds {
+    this.prune(this.now());
+    return { firstSeq: this.messages[0]?.seq ?? this.sequence + 1, lastSeq: this.sequence };
+  }
+
+  /** How many kept messages after `after` and up to `through` `accepts`. */
+  count(after: number, through: number, accepts: (subject: string) => boolean): number {
+    let count = 0;
+    for (let i = this.indexOf(after + 1); i < this.messages.length && this.messages[i]!.seq <= through; i++) {
+      if (accepts(this.messages[i]!.subject)) count++;
+    }
+    return count;
   }
 
   remove(seq: number): void {

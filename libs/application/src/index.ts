@@ -11,4 +11,5 @@ export * from './trak-commands.js';
 export * from './streams.js';
 export * from './bus.errors.js';
 export * from './bus.subjects.js';
+export { followStart, type StreamBounds } from './bus.follow.js';
 export { InProcessBus, type InProcessBusOptions } from './in-process-bus.js';

@@ -1,13 +1,23 @@
-import { JetStreamApiError, JetStreamApiCodes, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError, JetStreamApiCodes, RetentionPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { RequestError, headers as natsHeaders } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BucketNotFoundError, ConsumerNotFoundError, NoStreamForSubjectError } from '@orkestra/application';
+import {
+  BucketNotFoundError,
+  ConsumerNotFoundError,
+  NoStreamForSubjectError,
+  StreamNotFoundError,
+  TopologyError,
+  followStart,
+} from '@orkestra/application';
 import type {
   Bus,
   BusTopology,
   ConsumeOptions,
   Consumption,
+  FollowHandler,
+  Following,
+  FollowOptions,
   KeyValueBucket,
   MessageHandler,
   PublishAck,
@@ -15,6 +25,7 @@ import type {
 } from '@orkestra/application';
 import { JetStreamBucket } from './jetstream-bucket.js';
 import { JetStreamConsumption } from './jetstream-consumption.js';
+import { JetStreamFollowing } from './jetstream-following.js';
 import { Namespace } from './namespace.js';
 import { provisionConsumer } from './provision-consumer.js';
 import { provisionBucket, provisionStream } from './provision-stream.js';
@@ -30,6 +41,8 @@ export interface JetStreamBusOptions {
    * a settle the server never got (it redelivers after the ack wait). Default: `console.warn`.
    */
   readonly onConsumeFailure?: (error: unknown, where: { readonly stream: string; readonly durable: string }) => void;
+  /** A pull of a following that failed (the following retries it, e.g. through a server restart). Default: `console.warn`. */
+  readonly onFollowFailure?: (error: unknown, where: { readonly stream: string }) => void;
 }
 
 const isApiError = (error: unknown, code: number): boolean => error instanceof JetStreamApiError && error.code === code;
@@ -41,6 +54,7 @@ export class JetStreamBus implements Bus {
   private readonly js: JetStreamClient;
   private manager: Promise<JetStreamManager> | undefined;
   private readonly consumptions = new Set<JetStreamConsumption>();
+  private readonly followings = new Set<JetStreamFollowing>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -88,6 +102,33 @@ export class JetStreamBus implements Bus {
     return consumption;
   }
 
+  async follow(stream: string, options: FollowOptions, handler: FollowHandler): Promise<Following> {
+    const jsm = await this.jsm();
+    const info = await jsm.streams.info(this.namespace.stream(stream)).catch((error: unknown) => {
+      if (isApiError(error, JetStreamApiCodes.StreamNotFound)) throw new StreamNotFoundError(stream, { cause: error });
+      throw error;
+    });
+    if (info.config.retention === RetentionPolicy.Workqueue) throw new TopologyError(`Stream ${stream} is a work queue: only limits streams can be followed`);
+    const start = followStart(stream, options.afterSeq, { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq });
+    const report = this.options.onFollowFailure ?? warnFollow;
+    const following = await JetStreamFollowing.open(
+      {
+        connection: this.connection,
+        js: this.js,
+        jsm,
+        namespace: this.namespace,
+        stream,
+        filterSubject: options.filterSubject,
+        onFailure: (error) => report(error, { stream }),
+        onEnd: (ended) => this.followings.delete(ended),
+      },
+      start,
+      handler,
+    );
+    this.followings.add(following);
+    return following;
+  }
+
   async bucket(name: string): Promise<KeyValueBucket> {
     const jsm = await this.jsm();
     await jsm.streams.info(this.namespace.bucketStream(name)).catch((error: unknown) => {
@@ -97,10 +138,10 @@ export class JetStreamBus implements Bus {
     return new JetStreamBucket(name, this.js, jsm, this.namespace);
   }
 
-  /** Stops every consumption (waiting for handlers in flight), then drains the connection if this bus owns it. */
+  /** Stops every consumption and following (waiting for handlers in flight), then drains the connection if this bus owns it. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([...this.consumptions].map((consumption) => consumption.stop()));
+      await Promise.all([...[...this.consumptions].map((consumption) => consumption.stop()), ...[...this.followings].map((following) => following.stop())]);
       this.consumptions.clear();
       if (this.options.ownsConnection && !this.connection.isClosed()) await this.connection.drain();
     })();
@@ -111,6 +152,10 @@ export class JetStreamBus implements Bus {
     this.manager ??= jetstreamManager(this.connection, { checkAPI: false });
     return this.manager;
   }
+}
+
+function warnFollow(error: unknown, where: { readonly stream: string }): void {
+  console.warn(`Bus following of ${where.stream}:`, error);
 }
 
 function warn(error: unknown, where: { readonly stream: string; readonly durable: string }): void {

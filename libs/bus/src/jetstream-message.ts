@@ -5,6 +5,13 @@ import type { Namespace } from './namespace.js';
 const MSG_ID_HEADER = 'Nats-Msg-Id';
 const decoder = new TextDecoder();
 
+/** The application headers of a message (the message id apart) and its message id. */
+export function headersOf(msg: JsMsg): { readonly headers: Readonly<Record<string, string>>; readonly msgId: string | undefined } {
+  const headers: Record<string, string> = {};
+  for (const [key, values] of msg.headers ?? []) if (key !== MSG_ID_HEADER && values[0] !== undefined) headers[key] = values[0];
+  return { headers, msgId: msg.headers?.get(MSG_ID_HEADER) || undefined };
+}
+
 /** What a message does when the server cannot be told about a settle (the connection is gone). */
 export type SettleFailure = (error: unknown) => void;
 
@@ -28,10 +35,7 @@ export class JetStreamMessage implements BusMessage {
     private readonly onSettleFailure: SettleFailure,
   ) {
     this.subject = namespace.strip(msg.subject);
-    const headers: Record<string, string> = {};
-    for (const [key, values] of msg.headers ?? []) if (key !== MSG_ID_HEADER && values[0] !== undefined) headers[key] = values[0];
-    this.headers = headers;
-    this.msgId = msg.headers?.get(MSG_ID_HEADER) || undefined;
+    ({ headers: this.headers, msgId: this.msgId } = headersOf(msg));
     this.deliveryCount = msg.info.deliveryCount;
     this.seq = msg.seq;
   }

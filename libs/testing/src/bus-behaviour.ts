@@ -1,6 +1,27 @@
 // Uses Jest's injected globals (describe, it, expect, beforeEach, afterEach), so this package also loads outside Jest.
-import { BucketNotFoundError, ConsumerNotFoundError, InvalidKeyError, NoStreamForSubjectError, TopologyError } from '@orkestra/application';
-import type { Bus, BusMessage, BusTopology, ConsumeOptions, ConsumerSpec, Consumption, MessageHandler, StreamSpec } from '@orkestra/application';
+import {
+  BucketNotFoundError,
+  ConsumerNotFoundError,
+  CursorExpiredError,
+  InvalidKeyError,
+  NoStreamForSubjectError,
+  StreamNotFoundError,
+  TopologyError,
+} from '@orkestra/application';
+import type {
+  Bus,
+  BusMessage,
+  BusTopology,
+  ConsumeOptions,
+  ConsumerSpec,
+  Consumption,
+  FollowedMessage,
+  FollowHandler,
+  Following,
+  FollowOptions,
+  MessageHandler,
+  StreamSpec,
+} from '@orkestra/application';
 import { eventually, sleep } from './eventually.js';
 
 const ACK_WAIT_MS = 500;
@@ -12,7 +33,6 @@ const worker = (extra: Partial<ConsumerSpec> = {}): ConsumerSpec => ({ stream: '
 const topology = (...consumers: ConsumerSpec[]): BusTopology => ({ streams: [JOBS, EVENTS], consumers, buckets: [] });
 
 const msgId = (): string => globalThis.crypto.randomUUID();
-
 
 /** A promise the test resolves by hand, to hold a handler open. */
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -336,6 +356,187 @@ export function describeBusBehaviour(name: string, newBus: () => Promise<Bus>): 
       await sleep(300);
       expect(deliveries).toHaveLength(1);
     }, SLOW);
+  });
+
+  describe(`${name}: following a stream`, () => {
+    /** Follows EVENTS into a list; the handler (nothing by default) sees each message after it is listed. */
+    async function follow(options: FollowOptions = {}, handler: FollowHandler = () => undefined): Promise<{ seen: FollowedMessage[]; following: Following }> {
+      const seen: FollowedMessage[] = [];
+      const following = await bus.follow('EVENTS', options, async (message) => {
+        seen.push(message);
+        await handler(message);
+      });
+      return { seen, following };
+    }
+
+    const publishEvents = async (...subjects: string[]): Promise<void> => {
+      for (const subject of subjects) await bus.publish(subject, JSON.stringify({ subject }), { msgId: msgId() });
+    };
+    const seqs = (seen: readonly FollowedMessage[]): number[] => seen.map((message) => message.seq);
+
+    it('reads from the first message kept, in order with subjects, payloads, headers and what is still pending, then keeps up with new ones', async () => {
+      await bus.provision(topology());
+      await bus.publish('evt.a.1', JSON.stringify({ n: 1 }), { msgId: 'e-1', headers: { 'Ork-Event-Type': 'One' } });
+      await publishEvents('evt.a.2', 'evt.b.3');
+
+      const { seen, following } = await follow({ afterSeq: 0 });
+      expect(following.lastSeq).toBe(0);
+      await eventually(() => expect(seqs(seen)).toEqual([1, 2, 3]));
+      expect(seen[0]).toMatchObject({ subject: 'evt.a.1', msgId: 'e-1', headers: { 'Ork-Event-Type': 'One' }, seq: 1, pending: 2 });
+      expect(seen[0]!.json()).toEqual({ n: 1 });
+      expect(seen.map((message) => [message.subject, message.pending])).toEqual([
+        ['evt.a.1', 2],
+        ['evt.a.2', 1],
+        ['evt.b.3', 0],
+      ]);
+      await eventually(() => expect(following.lastSeq).toBe(3));
+
+      await publishEvents('evt.c.4');
+      await eventually(() => expect(seqs(seen)).toEqual([1, 2, 3, 4]));
+      expect(seen[3]).toMatchObject({ subject: 'evt.c.4', pending: 0 });
+      await eventually(() => expect(following.lastSeq).toBe(4));
+    });
+
+    it('resumes after a sequence: nothing up to it, everything after it once and in order', async () => {
+      await bus.provision(topology());
+      await publishEvents('evt.x.1', 'evt.x.2', 'evt.x.3', 'evt.x.4', 'evt.x.5');
+      const { seen, following } = await follow({ afterSeq: 2 });
+      expect(following.lastSeq).toBe(2);
+      await publishEvents('evt.x.6');
+      await eventually(() => expect(seqs(seen)).toEqual([3, 4, 5, 6]));
+      await sleep(200);
+      expect(seen.map((message) => message.json())).toEqual([3, 4, 5, 6].map((n) => ({ subject: `evt.x.${n}` })));
+    });
+
+    it('reads only messages stored from now on when no sequence is given, or one beyond the last', async () => {
+      await bus.provision(topology());
+      await publishEvents('evt.x.1', 'evt.x.2', 'evt.x.3');
+      const fresh = await follow();
+      const ahead = await follow({ afterSeq: 99 });
+      expect([fresh.following.lastSeq, ahead.following.lastSeq]).toEqual([3, 3]);
+      await sleep(200);
+      expect(fresh.seen).toEqual([]);
+
+      await publishEvents('evt.x.4');
+      await eventually(() => expect(seqs(fresh.seen)).toEqual([4]));
+      await eventually(() => expect(seqs(ahead.seen)).toEqual([4]));
+    });
+
+    it('gives a filtered following only its subjects, wildcards included, and counts only those as pending', async () => {
+      await bus.provision(topology());
+      await publishEvents('evt.a.1', 'evt.b.1', 'evt.a.2', 'evt.a.1.deep', 'evt.a.3');
+      const { seen } = await follow({ afterSeq: 0, filterSubject: 'evt.a.*' });
+      await eventually(() => expect(seen).toHaveLength(3));
+      expect(seen.map((message) => [message.subject, message.seq, message.pending])).toEqual([
+        ['evt.a.1', 1, 2],
+        ['evt.a.2', 3, 1],
+        ['evt.a.3', 5, 0],
+      ]);
+      await publishEvents('evt.b.2', 'evt.a.4');
+      await eventually(() => expect(seen.map((message) => message.subject)).toEqual(['evt.a.1', 'evt.a.2', 'evt.a.3', 'evt.a.4']));
+    });
+
+    it('hands a slow handler one message at a time, and it still sees everything in order', async () => {
+      await bus.provision(topology());
+      const count = 150;
+      for (let i = 1; i <= count - 20; i++) await bus.publish('evt.x', JSON.stringify(i), { msgId: msgId() });
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const { seen } = await follow({ afterSeq: 0 }, async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await sleep(2);
+        inFlight--;
+      });
+      for (let i = count - 19; i <= count; i++) await bus.publish('evt.x', JSON.stringify(i), { msgId: msgId() });
+      await eventually(() => expect(seen).toHaveLength(count), 8000);
+      expect(seen.map((message) => message.json())).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      expect(seqs(seen)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      expect(seen.at(-1)!.pending).toBe(0);
+      expect(maxInFlight).toBe(1);
+    }, SLOW);
+
+    it('lets many followings read one stream side by side, each on its own', async () => {
+      await bus.provision(topology());
+      await publishEvents('evt.x.1', 'evt.x.2');
+      const followings = await Promise.all(Array.from({ length: 10 }, (_, i) => follow({ afterSeq: i % 3 })));
+      await publishEvents('evt.x.3');
+      for (const [i, { seen }] of followings.entries()) {
+        await eventually(() => expect(seqs(seen)).toEqual([1, 2, 3].slice(i % 3)));
+      }
+    });
+
+    it('refuses a cursor older than what the stream still keeps, naming the stream, the cursor and the oldest kept sequence', async () => {
+      // Small enough that a few 400-byte messages push the oldest out (the server counts a little overhead per message).
+      const small: StreamSpec = { name: 'SMALL', subjects: ['small.>'], retention: 'limits', maxBytes: 2000 };
+      await bus.provision({ streams: [small], consumers: [], buckets: [] });
+      for (let i = 1; i <= 8; i++) await bus.publish('small.x', JSON.stringify({ i, pad: 'x'.repeat(400) }), { msgId: msgId() });
+
+      const expired = await bus.follow('SMALL', { afterSeq: 1 }, () => undefined).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(expired).toBeInstanceOf(CursorExpiredError);
+      expect(expired).toMatchObject({ code: 'BUS.CURSOR_EXPIRED', stream: 'SMALL', afterSeq: 1, message: expect.stringMatching(/SMALL/) });
+      const { firstSeq } = expired as CursorExpiredError;
+      expect(firstSeq).toBeGreaterThan(2);
+      expect(firstSeq).toBeLessThanOrEqual(8);
+      await expect(bus.follow('SMALL', { afterSeq: firstSeq - 2 }, () => undefined)).rejects.toMatchObject({ code: 'BUS.CURSOR_EXPIRED', firstSeq });
+
+      const kept = Array.from({ length: 9 - firstSeq }, (_, i) => firstSeq + i);
+      for (const afterSeq of [firstSeq - 1, 0]) {
+        const seen: number[] = [];
+        await bus.follow('SMALL', { afterSeq }, (message) => void seen.push(message.seq));
+        await eventually(() => expect(seen).toEqual(kept));
+      }
+    });
+
+    it('stops handing over messages once stopped, after the handler in flight has settled', async () => {
+      await bus.provision(topology());
+      const held = gate();
+      let finished = 0;
+      const { seen, following } = await follow({}, async () => {
+        await held.wait;
+        finished++;
+      });
+      await publishEvents('evt.x.1', 'evt.x.2');
+      await eventually(() => expect(seen).toHaveLength(1));
+      let stopped = false;
+      const stopping = following.stop().then(() => (stopped = true));
+      await sleep(100);
+      expect(stopped).toBe(false);
+      held.open();
+      await stopping;
+      expect(finished).toBe(1);
+      expect(following.lastSeq).toBe(1);
+      expect(await following.ended).toBeUndefined();
+      await publishEvents('evt.x.3');
+      await sleep(300);
+      expect(seqs(seen)).toEqual([1]);
+    });
+
+    it('ends the following when the handler throws, keeping the cursor before the failed message so a new following retries it', async () => {
+      await bus.provision(topology());
+      await publishEvents('evt.x.1', 'evt.x.2', 'evt.x.3');
+      const failure = new Error('client went away');
+      const { seen, following } = await follow({ afterSeq: 0 }, (message) => {
+        if (message.seq === 2) throw failure;
+      });
+      expect(await following.ended).toBe(failure);
+      expect(following.lastSeq).toBe(1);
+      await sleep(200);
+      expect(seqs(seen)).toEqual([1, 2]);
+
+      const again = await follow({ afterSeq: following.lastSeq });
+      await eventually(() => expect(seqs(again.seen)).toEqual([2, 3]));
+    });
+
+    it('refuses to follow an unknown stream, a work-queue stream, or a filter outside the stream', async () => {
+      await bus.provision(topology());
+      await expect(bus.follow('NOPE', {}, () => undefined)).rejects.toBeInstanceOf(StreamNotFoundError);
+      await expect(bus.follow('NOPE', {}, () => undefined)).rejects.toMatchObject({ code: 'BUS.STREAM_NOT_FOUND', stream: 'NOPE' });
+      await expect(bus.follow('JOBS', {}, () => undefined)).rejects.toBeInstanceOf(TopologyError);
+      await expect(bus.follow('EVENTS', { filterSubject: 'job.>' }, () => undefined)).rejects.toBeInstanceOf(TopologyError);
+    });
   });
 
   describe(`${name}: key-value buckets`, () => {
