@@ -1,7 +1,7 @@
 import { projectIdOf } from '@orkestra/application';
 import type { EventSchemas, RecordedEvent } from '@orkestra/application';
 import { projectDecider } from '@orkestra/domain';
-import type { ProjectState } from '@orkestra/domain';
+import type { ProjectRecord, ProjectState } from '@orkestra/domain';
 import type { Projection, Queryable } from '@orkestra/event-store';
 import { StreamFolder } from '../shared/stream-folder.js';
 
@@ -58,7 +58,7 @@ export class ProjectsProjection implements Projection {
   }
 }
 
-type ProjectRow = Extract<ProjectState, { status: 'Active' | 'Archived' }>['project'] & { readonly status: string; readonly position: number };
+type ProjectRow = ProjectRecord & { readonly status: string; readonly position: number };
 
 interface MemberRow {
   readonly projectId: string;
