@@ -1,3 +1,4 @@
+import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
 import { connectBus } from '@orkestra/bus';
 
@@ -10,7 +11,10 @@ export class ApiBus {
 
   static async open(natsUrl: string | undefined, namespace: string, instance: string): Promise<ApiBus> {
     if (natsUrl === undefined) return new ApiBus(undefined);
-    return new ApiBus(await connectBus({ servers: natsUrl, name: `ork-api-${instance}`, namespace }));
+    const bus = await connectBus({ servers: natsUrl, name: `ork-api-${instance}`, namespace });
+    // Idempotent: whichever service starts first creates them, the others find them as they are.
+    await bus.provision({ streams: [EVENTS_STREAM, LOGS_STREAM], consumers: [], buckets: [RUNNERS_BUCKET] });
+    return new ApiBus(bus);
   }
 
   async close(): Promise<void> {

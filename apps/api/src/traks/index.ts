@@ -1,6 +1,8 @@
 import { AnswerQuestionsResolver } from './answer-questions/answer-questions.resolver.js';
 import { ApproveResolver } from './approve/approve.resolver.js';
 import { ArchiveResolver } from './archive/archive.resolver.js';
+import { NeedsHumanResolver } from './needs-human/needs-human.resolver.js';
+import { TrakUpdatedResolver } from './trak-updated/trak-updated.resolver.js';
 import { CreateTrakResolver } from './create-trak/create-trak.resolver.js';
 import { CancelResolver } from './cancel/cancel.resolver.js';
 import { FinishStageResolver } from './finish-stage/finish-stage.resolver.js';
@@ -18,6 +20,7 @@ import { SkipStageResolver } from './skip-stage/skip-stage.resolver.js';
 import { TrakHistoryResolver } from './trak-history/trak-history.resolver.js';
 import { TrakCommandService } from './trak-command.service.js';
 import { TrakReads } from './trak-reads.js';
+import { TrakFeed } from '../subscriptions/trak-feed.service.js';
 
 /** The Trak slices: one resolver per query or command. */
 export const TRAK_RESOLVERS = [
@@ -25,6 +28,8 @@ export const TRAK_RESOLVERS = [
   ListTraksResolver,
   TrakHistoryResolver,
   CreateTrakResolver,
+  TrakUpdatedResolver,
+  NeedsHumanResolver,
   ApproveResolver,
   RejectResolver,
   AnswerQuestionsResolver,
@@ -41,4 +46,4 @@ export const TRAK_RESOLVERS = [
   ArchiveResolver,
 ];
 
-export const TRAK_SERVICES = [TrakReads, TrakCommandService];
+export const TRAK_SERVICES = [TrakReads, TrakCommandService, TrakFeed];

@@ -69,7 +69,9 @@ export class Question {
 
 @ObjectType({ description: 'Why a Trak waits for a person, if it does.' })
 export class HumanAttention {
-  @Field(() => String, { description: 'e.g. `approval`, `answers`, `rejection`, `interrupted`, `failed`, `blocked`, `merge`.' })
+  @Field(() => String, {
+    description: '`AwaitingApproval`, `AwaitingAnswers`, `AwaitingRejectionConfirmation`, `Interrupted`, `Failed`, `Blocked`, `AwaitingMergeDecision` or `PullRequestOpen`.',
+  })
   kind!: string;
   @Field(() => String) detail!: string;
 }

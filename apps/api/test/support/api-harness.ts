@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { testDatabase } from '@orkestra/testing';
-import type { TestDatabase } from '@orkestra/testing';
+import { connectBus } from '@orkestra/bus';
+import type { JetStreamBus } from '@orkestra/bus';
+import { OutboxRelay } from '@orkestra/event-store';
+import { testDatabase, testNats } from '@orkestra/testing';
+import type { TestDatabase, TestNats } from '@orkestra/testing';
 import { createApp, loadApiConfig } from '../../src/index.js';
 import { graphqlData } from './graphql-client.js';
 
@@ -14,26 +17,38 @@ export interface ApiHarness {
   readonly database: TestDatabase;
   readonly dir: string;
   readonly adminToken: string;
+  /** With `nats: true`: the spec's NATS namespace, a bus on it, and the outbox relay publishing the log to it (as the scheduler would). */
+  readonly nats?: { readonly nats: TestNats; readonly bus: JetStreamBus };
   /** Registers a user with a token (as the admin) and returns the token. */
   user(id: string, options?: { readonly instanceAdmin?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+export async function startApi(options: { readonly nats?: boolean } = {}): Promise<ApiHarness> {
   const database = await testDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'ork-api-'));
+  const nats = options.nats === true ? await testNats() : undefined;
   let adminToken: string | undefined;
-  const config = loadApiConfig({ ORK_API_PORT: '0', ORK_API_DATABASE_URL: database.url, ORK_API_DATA_DIR: path.join(dir, 'data') });
+  const config = loadApiConfig({
+    ORK_API_PORT: '0',
+    ORK_API_DATABASE_URL: database.url,
+    ORK_API_DATA_DIR: path.join(dir, 'data'),
+    ...(nats !== undefined && { ORK_API_NATS_URL: nats.url, ORK_API_NATS_NAMESPACE: nats.prefix }),
+  });
   const app = await createApp(config, { logger: false, onAdminToken: (token) => (adminToken = token) });
   if (adminToken === undefined) throw new Error('A fresh api did not hand out its first admin token');
   const url = await app.getUrl();
   const admin = adminToken;
+  const bus = nats === undefined ? undefined : await connectBus({ servers: nats.url, namespace: nats.prefix });
+  const relay = bus === undefined ? undefined : new OutboxRelay({ databaseUrl: database.url, bus, pollMs: 50 });
+  relay?.start();
   return {
     url,
     app,
     database,
     dir,
     adminToken: admin,
+    ...(nats !== undefined && bus !== undefined && { nats: { nats, bus } }),
     async user(id, options = {}) {
       const data = await graphqlData<{ registerUser: { token: string } }>(
         url,
@@ -44,7 +59,10 @@ export async function startApi(): Promise<ApiHarness> {
       return data.registerUser.token;
     },
     async close() {
+      await relay?.stop();
       await app.close();
+      await bus?.close();
+      await nats?.cleanup();
       await database.drop();
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { ApiBus } from '../shell/api-bus.js';
+import { ApiError } from '../shell/api-error.js';
+import { ApiStores } from '../shell/api-stores.js';
+import { Channel } from './channel.js';
+import { EventFeed } from './event-feed.js';
+import type { FeedEvent } from './event-feed.js';
+import { TrakChanges } from './trak-changes.js';
+import type { TrakChange } from './trak-changes.js';
+
+/** A subscriber may fall this many updates behind before it is cut off (it reconnects with its cursor). */
+const QUEUE_LIMIT = 10_000;
+
+const TRAK_EVENT = /^ork\.evt\.[^.]+\.trak\./;
+
+/** The api's one live feed of Trak changes (from NATS), turned into GraphQL subscription streams. */
+@Injectable()
+export class TrakFeed implements OnApplicationShutdown {
+  private readonly logger = new Logger('api');
+  private readonly feed: EventFeed<TrakChange> | undefined;
+
+  constructor(bus: ApiBus, stores: ApiStores) {
+    const changes = new TrakChanges(stores);
+    this.feed =
+      bus.bus === undefined
+        ? undefined
+        : new EventFeed(bus.bus, {
+            wants: (subject) => TRAK_EVENT.test(subject),
+            enrich: (event) => changes.of(event),
+            log: (msg, fields) => this.logger.warn({ msg, ...fields }),
+          });
+  }
+
+  /** The updates `matches` wants, after cursor `after` (or from now), as an async iterator for graphql-ws. */
+  async stream<T>(matches: (change: FeedEvent<TrakChange>) => boolean, map: (change: FeedEvent<TrakChange>) => T, after: string | null | undefined): Promise<AsyncIterableIterator<T>> {
+    if (this.feed === undefined) throw new ApiError('UNAVAILABLE', 'Subscriptions need the api to be connected to NATS (ORK_API_NATS_URL)');
+    const cursor = parseCursor(after);
+    // The client may go away while the subscription is still catching up.
+    const link: { unsubscribe?: () => void; closed: boolean } = { closed: false };
+    const channel = new Channel<T>(
+      QUEUE_LIMIT,
+      () => {
+        link.closed = true;
+        link.unsubscribe?.();
+      },
+      () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`),
+    );
+    link.unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(map(event)) }, cursor);
+    if (link.closed) link.unsubscribe();
+    return channel;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.feed?.close();
+  }
+}
+
+function parseCursor(after: string | null | undefined): number | undefined {
+  if (after == null || after === '') return undefined;
+  if (!/^\d{1,15}$/.test(after)) throw new ApiError('VALIDATION_FAILED', 'after: not a cursor this server gave out (pass a `cursor` from an update)', { field: 'after' });
+  return Number(after);
+}
