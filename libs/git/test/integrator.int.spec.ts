@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RepoRef } from '@orkestra/domain';
@@ -7,6 +8,9 @@ import type { ProjectRepo } from '../src/project-repo.js';
 import { createRunnerGit, type RunnerGit } from '../src/runner-git.js';
 import { mergeInProgress } from '../src/sync-merge.js';
 import { gitFixture, type GitFixture } from './support/git-fixture.js';
+
+// Each case runs dozens of real git commands; on a loaded machine that outlasts Jest's 5 s default.
+jest.setTimeout(30_000);
 
 const repo: RepoRef = { branch: 'ork/t1-feature', baseBranch: 'main' };
 const request = (mode: 'merge' | 'pr'): IntegrationRequest => ({ trakId: 't1', mode, repo, title: 'Add the feature', description: 'Adds it.' });
