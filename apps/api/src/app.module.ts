@@ -20,6 +20,7 @@ export interface ApiModuleOptions {
   readonly onAdminToken?: AdminTokenNotice;
 }
 import { ApiStores } from './shell/api-stores.js';
+import { ReadModels } from './shell/read-models.service.js';
 import { graphqlOptions } from './shell/graphql-options.js';
 
 /** The stores, the bus and authentication, shared by the GraphQL layer and the slices. */
@@ -35,8 +36,9 @@ class ApiCoreModule {
         { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance) },
         { provide: Authenticator, useFactory: (stores: ApiStores) => new Authenticator(stores.pool), inject: [ApiStores] },
         ApiContextFactory,
+        ReadModels,
       ],
-      exports: [API_CONFIG, ApiStores, ApiBus, Authenticator, ApiContextFactory],
+      exports: [API_CONFIG, ApiStores, ApiBus, Authenticator, ApiContextFactory, ReadModels],
     };
   }
 }

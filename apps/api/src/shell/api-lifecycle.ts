@@ -1,14 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { ProjectionRunner } from '@orkestra/event-store';
 import { ReadinessChecks } from '@orkestra/platform';
-import { ProjectsProjection, TraksProjection, UsersProjection } from '@orkestra/read-models';
-import { API_CONFIG } from '../api.config.js';
-import type { ApiConfig } from '../api.config.js';
 import { UserTokens } from '../users/user-tokens.service.js';
 import { bootstrapAdmin } from '../users/bootstrap-admin.js';
 import { ApiBus } from './api-bus.js';
 import { ApiStores } from './api-stores.js';
+import { ReadModels } from './read-models.service.js';
 
 /** Where the first admin token goes when a fresh installation creates it (default: the log, once). */
 export const ADMIN_TOKEN_NOTICE = Symbol('ADMIN_TOKEN_NOTICE');
@@ -18,13 +15,12 @@ export type AdminTokenNotice = (token: string) => void;
 @Injectable()
 export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('api');
-  private projections: ProjectionRunner | undefined;
 
   constructor(
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly stores: ApiStores,
     private readonly bus: ApiBus,
     private readonly readiness: ReadinessChecks,
+    private readonly readModels: ReadModels,
     private readonly tokens: UserTokens,
     @Inject(ADMIN_TOKEN_NOTICE) private readonly notice: AdminTokenNotice | undefined,
   ) {}
@@ -34,13 +30,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     this.readiness.register('postgres', async () => {
       await pool.query('SELECT 1');
     });
-    this.projections = new ProjectionRunner({
-      pool,
-      databaseUrl: this.config.databaseUrl!,
-      projections: [new TraksProjection(), new ProjectsProjection(), new UsersProjection()],
-      onError: (error, projection) => this.logger.warn({ msg: 'a projection batch failed; it will be retried', projection, error: String(error) }),
-    });
-    await this.projections.start();
+    await this.readModels.runner.start();
     const token = await bootstrapAdmin(this.stores, this.tokens);
     if (token === undefined) return;
     if (this.notice !== undefined) this.notice(token);
@@ -48,7 +38,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.projections?.stop();
+    await this.readModels.runner.stop();
     await this.bus.close();
     await this.stores.close();
   }

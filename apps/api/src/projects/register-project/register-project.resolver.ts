@@ -4,6 +4,8 @@ import type { ApiContext } from '../../shell/api-context.js';
 import { ApiError } from '../../shell/api-error.js';
 import { ApiStores } from '../../shell/api-stores.js';
 import { parseInput } from '../../shell/parse-input.js';
+import { ReadModels } from '../../shell/read-models.service.js';
+import { membersShown } from '../project-command.service.js';
 import { ProjectRepositories } from '../project-repositories.js';
 import { Project } from '../project.model.js';
 import { projectView } from '../project-view.js';
@@ -15,6 +17,7 @@ export class RegisterProjectResolver {
   constructor(
     private readonly stores: ApiStores,
     private readonly repositories: ProjectRepositories,
+    private readonly readModels: ReadModels,
   ) {}
 
   @Mutation(() => Project, {
@@ -43,6 +46,8 @@ export class RegisterProjectResolver {
       ...(input.idempotencyKey != null && { idempotencyKey: input.idempotencyKey }),
     });
     if (result.state.status === 'Initial') throw new Error(`Project ${input.id} vanished while it was registered`);
-    return projectView(result.state, context.caller);
+    const registered = result.state;
+    await this.readModels.settle('read.projects', () => membersShown(this.stores, input.id, registered));
+    return projectView(registered, context.caller);
   }
 }
