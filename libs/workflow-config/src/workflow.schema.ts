@@ -16,7 +16,7 @@ const modelSpec = z.string().superRefine((model, ctx) => {
 
 // Artifacts become files under .orkestra/.artifacts/ and prompts are read from .orkestra/agents/:
 // a name must not reach outside those folders.
-const insideFolder = (value: string): boolean => !value.includes('..') && !/[/\\]/.test(value);
+export const insideFolder = (value: string): boolean => !value.includes('..') && !/[/\\]/.test(value);
 const fileName = nonBlank.refine(insideFolder, { message: 'must be a plain file name (no "/", "\\" or "..")' });
 
 const artifactName = z.string().superRefine((name, ctx) => {

@@ -247,6 +247,31 @@ describe('parseWorkflow given structural problems', () => {
     ]);
   });
 
+  it('reports what is wrong inside a gate mapping instead of asking for true or false', () => {
+    expect(
+      issuesOf(
+        yaml([
+          'flows:',
+          '  default:',
+          '    stages:',
+          '      - name: work',
+          '        artifact: summary',
+          '        gate:',
+          '          timeout_seconds: 0',
+          '      - { name: check, artifact: verdict, gate: { command: make, retries: 2 } }',
+          '      - { name: named, artifact: { title: x } }',
+          '    integration: { on_failure: work }',
+        ]),
+      ),
+    ).toEqual([
+      'workflow.yaml:6:9 flows.default.stages[0].gate.command is required',
+      'workflow.yaml:7:11 flows.default.stages[0].gate.timeout_seconds must be > 0',
+      'workflow.yaml:8:66 flows.default.stages[1].gate.retries is not a known key',
+      'workflow.yaml:9:24 flows.default.stages[2].artifact.name is required',
+      'workflow.yaml:9:36 flows.default.stages[2].artifact.title is not a known key',
+    ]);
+  });
+
   it('rejects artifact, prompt and schema names that would reach outside their folders', () => {
     expect(
       issuesOf(
