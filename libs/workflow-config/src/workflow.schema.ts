@@ -47,6 +47,8 @@ const stageSchema = z.strictObject({
   schema_file: fileName.optional(),
   max_attempts: z.number().int().min(1).default(WORKFLOW_DEFAULTS.maxAttempts),
   agent_timeout_seconds: z.number().gt(0).default(WORKFLOW_DEFAULTS.agentTimeoutSeconds),
+  // Runner labels the stage needs; leaving the key out means any runner, so an empty list is a mistake.
+  runs_on: z.array(nonBlank).min(1).optional(),
 });
 
 const flowSchema = z.strictObject({

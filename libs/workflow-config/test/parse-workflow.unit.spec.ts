@@ -136,6 +136,24 @@ describe('parseWorkflow given a valid workflow', () => {
   });
 });
 
+describe('parseWorkflow given stages that name runner labels', () => {
+  const text = (runsOn: string): string =>
+    yaml(['flows:', '  default:', '    stages:', '      - name: train', '        artifact: model', `        ${runsOn}`, '      - { name: ship, artifact: notes }', '    integration: { on_failure: train }']);
+
+  it('carries runs_on as runsOn, and leaves it out of a stage without it', () => {
+    const [train, ship] = parseWorkflow(text('runs_on: [gpu, big-memory]')).flows[0]?.stages ?? [];
+    expect(train?.runsOn).toEqual(['gpu', 'big-memory']);
+    expect(ship).not.toHaveProperty('runsOn');
+  });
+
+  it('wants a non-empty list of non-blank labels, and still rejects a misspelt key', () => {
+    expect(issuesOf(text('runs_on: []'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must have at least 1 item']);
+    expect(issuesOf(text('runs_on: [gpu, "  "]'))).toEqual(['workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must not be empty']);
+    expect(issuesOf(text('runs_on: gpu'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must be a list']);
+    expect(issuesOf(text('run_on: [gpu]'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].run_on is not a known key']);
+  });
+});
+
 describe('parseWorkflow given a minimal workflow', () => {
   it('fills in version 1 and vibe.md', () => {
     const workflow = parseWorkflow(yaml(['flows:', '  default:', '    stages: [{ name: a, artifact: x }]', '    integration: { on_failure: a }']));
