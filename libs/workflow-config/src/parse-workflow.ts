@@ -68,7 +68,7 @@ function readYaml(text: string, file: string, lineCounter: LineCounter): { doc: 
     // `uniqueKeys: false`: inspectYaml finds duplicate keys in linear time instead.
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: false });
     const structure = inspectYaml(doc);
-    const problems = [...doc.errors.map((error) => ({ offset: error.pos[0], message: `YAML syntax error: ${error.message}` })), ...structure.problems];
+    const problems = [...doc.errors.map((error) => ({ offset: error.pos[0], message: `YAML syntax error: ${plain(error.message)}` })), ...structure.problems];
     if (problems.length > 0) throw yamlError(problems, file, lineCounter);
     // inspectYaml has bounded what aliases expand to; the library's own count would also refuse
     // a legitimate file that uses one anchor a hundred times.
@@ -76,10 +76,12 @@ function readYaml(text: string, file: string, lineCounter: LineCounter): { doc: 
     return { doc, structure, data };
   } catch (error) {
     if (WorkflowConfigError.is(error)) throw error;
-    const reason = error instanceof RangeError ? 'it is nested too deeply' : error instanceof Error ? error.message : String(error);
-    throw WorkflowConfigError.forFile(file, `cannot be read as YAML: ${reason}`, { cause: error });
+    throw WorkflowConfigError.forFile(file, `cannot be read as YAML: ${plain(error instanceof Error ? error.message : String(error))}`, { cause: error });
   }
 }
+
+// The parser reports a stack overflow on deep nesting as an error of the file; say what it means.
+const plain = (message: string): string => (message.includes('Maximum call stack') ? 'nested too deeply' : message);
 
 function yamlError(problems: readonly { offset: number; message: string }[], file: string, lineCounter: LineCounter): WorkflowConfigError {
   const located = problems

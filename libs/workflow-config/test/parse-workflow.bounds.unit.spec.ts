@@ -74,6 +74,12 @@ describe('parseWorkflow given YAML syntax errors', () => {
     ]);
   });
 
+  it('says a file nested thousands deep is nested too deeply', () => {
+    const issues = errorOf(`flows: ${'['.repeat(5000)}${']'.repeat(5000)}\n`).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toBe('YAML syntax error: nested too deeply');
+  });
+
   it('keeps a duplicate key a syntax error at the second key', () => {
     expect(lines(errorOf(yaml(['flows: {}', 'version: 1', 'flows: {}'])))).toEqual(['3:1 YAML syntax error: Map keys must be unique']);
   });
