@@ -8,6 +8,8 @@ export interface GitRunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Return a non-zero exit instead of throwing; callers inspect `exitCode`. */
   readonly allowFailure?: boolean;
+  /** Keep stdout byte for byte (file contents) instead of dropping its final newline. */
+  readonly rawStdout?: boolean;
 }
 
 /** What git printed and how it exited. */
@@ -27,6 +29,7 @@ export async function git(args: readonly string[], options: GitRunOptions): Prom
     env: { ...GIT_ENV, ...options.env },
     reject: false,
     stdin: 'ignore',
+    stripFinalNewline: !options.rawStdout,
   });
   if (result.exitCode === undefined) {
     throw new GitCommandError(args, options.cwd, undefined, result.message ?? 'git could not run', { cause: result.cause });

@@ -44,7 +44,7 @@ export class InvalidGitNameError extends Error {
   readonly code = 'GIT.INVALID_NAME' as const;
 
   constructor(
-    readonly kind: 'projectId' | 'trakId' | 'branch' | 'path',
+    readonly kind: 'projectId' | 'trakId' | 'branch' | 'path' | 'commit',
     readonly value: string,
   ) {
     super(`Invalid ${kind}: ${JSON.stringify(value)}`);
@@ -146,5 +146,48 @@ export class BranchDivergedError extends Error {
 
   static is(error: unknown): error is BranchDivergedError {
     return hasCode(error, 'GIT.BRANCH_DIVERGED');
+  }
+}
+
+/** A branch asked for by name is not on the remote (as the mirror last fetched it). */
+export class BranchNotFoundError extends Error {
+  /** How many of the remote's branches an error lists. */
+  static readonly LISTED = 20;
+  readonly code = 'GIT.BRANCH_NOT_FOUND' as const;
+
+  constructor(
+    readonly branch: string,
+    /** The remote's branches, sorted, at most {@link BranchNotFoundError.LISTED}. */
+    readonly knownBranches: readonly string[],
+    /** How many branches the remote has in all. */
+    readonly branchCount: number,
+  ) {
+    const more = branchCount > knownBranches.length ? ` and ${branchCount - knownBranches.length} more` : '';
+    const known = branchCount === 0 ? 'the remote has no branches yet' : `its branches are ${knownBranches.join(', ')}${more}`;
+    super(`Branch ${JSON.stringify(branch)} does not exist on the remote; ${known}`);
+    this.name = 'BranchNotFoundError';
+  }
+
+  static is(error: unknown): error is BranchNotFoundError {
+    return hasCode(error, 'GIT.BRANCH_NOT_FOUND');
+  }
+}
+
+/** A file in a commit is larger than the reader accepts; it was not read. */
+export class GitFileTooLargeError extends Error {
+  readonly code = 'GIT.FILE_TOO_LARGE' as const;
+
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly limit: number,
+    readonly where: string,
+  ) {
+    super(`${path} at ${where} is ${size} bytes; files over ${limit} bytes are not read`);
+    this.name = 'GitFileTooLargeError';
+  }
+
+  static is(error: unknown): error is GitFileTooLargeError {
+    return hasCode(error, 'GIT.FILE_TOO_LARGE');
   }
 }

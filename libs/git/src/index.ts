@@ -5,7 +5,14 @@ export { KeyedMutex } from './keyed-mutex.js';
 export { runnerLayout, type RunnerLayout } from './runner-layout.js';
 export { DEFAULT_SETUP_SCRIPTS, EXCLUDED_PATHS, type ProjectRepo, type WorktreeSetup } from './project-repo.js';
 export { Mirrors, REMOTE } from './mirrors.js';
-export { gitTreeSource, type TreeSource } from './tree-source.js';
+export {
+  gitTreeSource,
+  resolveRemoteBranch,
+  remoteBranches,
+  MAX_TREE_FILE_BYTES,
+  type GitTreeSourceOptions,
+  type TreeSource,
+} from './tree-source.js';
 export { ensureExcluded } from './exclude.js';
 export { copyIgnoredFiles } from './copy-ignored.js';
 export { runSetupScript, DEFAULT_SETUP_TIMEOUT_MS, type SetupScriptOptions, type SetupScriptRun } from './setup-script.js';

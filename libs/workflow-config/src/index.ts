@@ -1,8 +1,13 @@
-export { parseWorkflow } from './parse-workflow.js';
+export { parseWorkflow, MAX_WORKFLOW_BYTES } from './parse-workflow.js';
+export type { ParseWorkflowOptions } from './parse-workflow.js';
+export type { OrkestraFiles } from './referenced-files.js';
+export { MAX_ALIAS_EXPANSION } from './yaml-structure.js';
 export { loadWorkflow, loadWorkflowFrom, WORKFLOW_FILE } from './load-workflow.js';
+export type { LoadWorkflowOptions, WorkflowSource } from './load-workflow.js';
+export { directorySource } from './directory-source.js';
 export { findFlow, resolveFlowBundle, UnknownFlowError } from './find-flow.js';
 export type { FlowBundle } from './find-flow.js';
-export { WorkflowConfigError, WORKFLOW_INVALID, formatIssue } from './workflow-config.error.js';
-export type { WorkflowConfigIssue } from './workflow-config.error.js';
+export { WorkflowConfigError, WORKFLOW_INVALID, ERROR_LIMITS, formatIssue } from './workflow-config.error.js';
+export type { WorkflowConfigIssue, WorkflowConfigErrorOptions } from './workflow-config.error.js';
 export { bootstrapOrkestra, templatesDir } from './bootstrap-orkestra.js';
 export type { BootstrapResult } from './bootstrap-orkestra.js';

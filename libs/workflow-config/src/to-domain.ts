@@ -48,6 +48,7 @@ function toStage(raw: RawStage): StageDefinition {
     ...(raw.schema_file !== undefined && { schemaFile: raw.schema_file }),
     maxAttempts: raw.max_attempts,
     agentTimeoutSeconds: raw.agent_timeout_seconds,
+    ...(raw.runs_on !== undefined && { runsOn: raw.runs_on }),
   };
 }
 

@@ -16,7 +16,7 @@ const modelSpec = z.string().superRefine((model, ctx) => {
 
 // Artifacts become files under .orkestra/.artifacts/ and prompts are read from .orkestra/agents/:
 // a name must not reach outside those folders.
-const insideFolder = (value: string): boolean => !value.includes('..') && !/[/\\]/.test(value);
+export const insideFolder = (value: string): boolean => !value.includes('..') && !/[/\\]/.test(value);
 const fileName = nonBlank.refine(insideFolder, { message: 'must be a plain file name (no "/", "\\" or "..")' });
 
 const artifactName = z.string().superRefine((name, ctx) => {
@@ -47,6 +47,8 @@ const stageSchema = z.strictObject({
   schema_file: fileName.optional(),
   max_attempts: z.number().int().min(1).default(WORKFLOW_DEFAULTS.maxAttempts),
   agent_timeout_seconds: z.number().gt(0).default(WORKFLOW_DEFAULTS.agentTimeoutSeconds),
+  // Runner labels the stage needs; leaving the key out means any runner, so an empty list is a mistake.
+  runs_on: z.array(nonBlank).min(1).optional(),
 });
 
 const flowSchema = z.strictObject({

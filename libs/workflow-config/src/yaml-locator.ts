@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import type { Alias, Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 
 export type IssuePath = readonly PropertyKey[];
 
@@ -22,6 +22,12 @@ export function formatPath(path: IssuePath): string {
   return out;
 }
 
+/** A map's entries by key (the first of each name, as YAML reads it) and its `<<` merge entries. */
+interface MapIndex {
+  readonly pairs: Map<string, Pair>;
+  readonly merges: Pair[];
+}
+
 interface Located {
   /** The key of the map entry the path ends at, when it ends at one. */
   readonly key?: Node;
@@ -31,11 +37,16 @@ interface Located {
 /**
  * Maps zod issue paths back to positions in the YAML source. Walks the document itself rather
  * than `doc.getIn`, because that stops at aliases (`- *work_stage`) and merge keys (`<<:`).
+ * Aliases come resolved (see yaml-structure.ts) and each map's keys are indexed on first use,
+ * so locating thousands of issues in a large file stays linear.
  */
 export class YamlLocator {
+  private readonly indexes = new WeakMap<YAMLMap, MapIndex>();
+
   constructor(
     private readonly doc: Document,
     private readonly lineCounter: LineCounter,
+    private readonly aliases: ReadonlyMap<Alias, Node>,
   ) {}
 
   /** Position of the key (for map entries) or the value (for list items) the path names. */
@@ -82,18 +93,31 @@ export class YamlLocator {
 
   private resolve(node: Node | undefined): Node | undefined {
     let current = node;
-    for (let hops = 0; isAlias(current) && hops < 100; hops += 1) current = current.resolve(this.doc) as Node | undefined;
+    for (let hops = 0; isAlias(current) && hops < 100; hops += 1) current = this.aliases.get(current);
     return current;
   }
 
-  private findPair(map: YAMLMap, key: string, depth: number): Pair | undefined {
-    for (const pair of map.items) {
-      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) return pair;
+  private indexOf(map: YAMLMap): MapIndex {
+    let index = this.indexes.get(map);
+    if (index === undefined) {
+      index = { pairs: new Map(), merges: [] };
+      for (const pair of map.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (name === '<<') index.merges.push(pair);
+        if (!index.pairs.has(name)) index.pairs.set(name, pair);
+      }
+      this.indexes.set(map, index);
     }
-    if (depth > 10) return undefined;
+    return index;
+  }
+
+  private findPair(map: YAMLMap, key: string, depth: number): Pair | undefined {
+    const { pairs, merges } = this.indexOf(map);
+    const own = pairs.get(key);
+    if (own !== undefined || depth > 10) return own;
     // `<<: *anchor` or `<<: [*a, *b]`: the key may come from a merged map.
-    for (const pair of map.items) {
-      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== '<<') continue;
+    for (const pair of merges) {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const target = this.resolve(source as Node);

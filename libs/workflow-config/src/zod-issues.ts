@@ -45,7 +45,12 @@ function describe(issue: z.core.$ZodIssue, data: unknown): SchemaIssue[] {
       return [{ path, message: `must be ${typeName(issue.expected)}`, missing: false }];
     }
     case 'invalid_union': {
-      // zod already unwraps a union when one branch matched the type; here no branch did.
+      // zod unwraps a union only when one branch's problems are all minor ones. When one branch
+      // still matched the value's type (a mapping for `gate: {…}`), its problems are the real ones.
+      const sameType = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (sameType.length === 1 && valueAt(data, path) !== undefined) {
+        return sameType[0]!.flatMap((inner) => describe({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, data));
+      }
       const expected = issue.errors.flatMap((branch) => branch.filter((i) => i.code === 'invalid_type' && i.path.length === 0));
       const names = [...new Set(expected.map((i) => typeName((i as z.core.$ZodIssueInvalidType).expected)))];
       if (valueAt(data, path) === undefined) return [{ path, message: 'is required', missing: true }];

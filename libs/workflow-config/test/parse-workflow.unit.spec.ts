@@ -136,6 +136,24 @@ describe('parseWorkflow given a valid workflow', () => {
   });
 });
 
+describe('parseWorkflow given stages that name runner labels', () => {
+  const text = (runsOn: string): string =>
+    yaml(['flows:', '  default:', '    stages:', '      - name: train', '        artifact: model', `        ${runsOn}`, '      - { name: ship, artifact: notes }', '    integration: { on_failure: train }']);
+
+  it('carries runs_on as runsOn, and leaves it out of a stage without it', () => {
+    const [train, ship] = parseWorkflow(text('runs_on: [gpu, big-memory]')).flows[0]?.stages ?? [];
+    expect(train?.runsOn).toEqual(['gpu', 'big-memory']);
+    expect(ship).not.toHaveProperty('runsOn');
+  });
+
+  it('wants a non-empty list of non-blank labels, and still rejects a misspelt key', () => {
+    expect(issuesOf(text('runs_on: []'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must have at least 1 item']);
+    expect(issuesOf(text('runs_on: [gpu, "  "]'))).toEqual(['workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must not be empty']);
+    expect(issuesOf(text('runs_on: gpu'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must be a list']);
+    expect(issuesOf(text('run_on: [gpu]'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].run_on is not a known key']);
+  });
+});
+
 describe('parseWorkflow given a minimal workflow', () => {
   it('fills in version 1 and vibe.md', () => {
     const workflow = parseWorkflow(yaml(['flows:', '  default:', '    stages: [{ name: a, artifact: x }]', '    integration: { on_failure: a }']));
@@ -244,6 +262,31 @@ describe('parseWorkflow given structural problems', () => {
       'workflow.yaml:3:5 flows.a.stages must have at least 1 item',
       'workflow.yaml:5:5 flows.a.retries is not a known key',
       'workflow.yaml:7:38 flows.b.stages[0].gate must be true or false or a mapping',
+    ]);
+  });
+
+  it('reports what is wrong inside a gate mapping instead of asking for true or false', () => {
+    expect(
+      issuesOf(
+        yaml([
+          'flows:',
+          '  default:',
+          '    stages:',
+          '      - name: work',
+          '        artifact: summary',
+          '        gate:',
+          '          timeout_seconds: 0',
+          '      - { name: check, artifact: verdict, gate: { command: make, retries: 2 } }',
+          '      - { name: named, artifact: { title: x } }',
+          '    integration: { on_failure: work }',
+        ]),
+      ),
+    ).toEqual([
+      'workflow.yaml:6:9 flows.default.stages[0].gate.command is required',
+      'workflow.yaml:7:11 flows.default.stages[0].gate.timeout_seconds must be > 0',
+      'workflow.yaml:8:66 flows.default.stages[1].gate.retries is not a known key',
+      'workflow.yaml:9:24 flows.default.stages[2].artifact.name is required',
+      'workflow.yaml:9:36 flows.default.stages[2].artifact.title is not a known key',
     ]);
   });
 

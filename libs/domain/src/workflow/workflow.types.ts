@@ -50,6 +50,17 @@ export interface StageDefinition {
   readonly maxAttempts: number;
   /** Wall-clock limit of one agent run. */
   readonly agentTimeoutSeconds: number;
+  /**
+   * Labels a runner must have to run this stage (`runs_on` in the yaml), e.g. `['gpu']`. Absent
+   * means any runner; so do flows recorded in `TrakCreated` before the field existed, which is
+   * why it is optional rather than always a list: read it through {@link stageRunsOn}.
+   */
+  readonly runsOn?: readonly string[];
+}
+
+/** The runner labels a stage needs; none (any runner) when the stage, or the recorded flow, has no `runsOn`. */
+export function stageRunsOn(stage: StageDefinition): readonly string[] {
+  return stage.runsOn ?? [];
 }
 
 export interface FlowBudget {

@@ -1,6 +1,7 @@
 import { DEADLINE_GRACE_MS, decidePipeline } from '../../src/pipeline/pipeline.decide.js';
 import type { AgentRunJob, PipelineOutput } from '../../src/pipeline/pipeline.types.js';
 import type { TrakEvent } from '../../src/trak/trak.events.js';
+import { stageRunsOn } from '../../src/workflow/workflow.types.js';
 import type { FlowDefinition } from '../../src/workflow/workflow.types.js';
 import { cmd, currentRunId, defaultFlow, historyOf, later, stage, stateOf } from '../support/fixtures.js';
 import {
@@ -138,6 +139,18 @@ describe('a Trak whose agent run was just requested', () => {
     const outputs = decidePipeline(eventInput(events[events.length - 1]!), stateOf(events));
     expect(jobFor(events).timeoutSeconds).toBe(120);
     expect(onlyOutput(outputs, 'schedule').at).toBe(later(120 + GRACE_S));
+  });
+
+  it("carries the stage's runner labels, for the scheduler to route the job by", () => {
+    const flow: FlowDefinition = { ...defaultFlow, stages: [stage('planning', { artifact: 'plan', runsOn: ['gpu', 'big-memory'] }), ...defaultFlow.stages.slice(1)] };
+    expect(stageRunsOn(jobFor(followPipeline(newTrak({ flow }))).stage)).toEqual(['gpu', 'big-memory']);
+  });
+
+  it('reads a flow recorded before runs_on existed as running anywhere', () => {
+    // As a TrakCreated from the log: JSON with no runsOn on any stage.
+    const recorded = JSON.parse(JSON.stringify(defaultFlow)) as FlowDefinition;
+    expect(recorded.stages.some((s) => 'runsOn' in s)).toBe(false);
+    expect(stageRunsOn(jobFor(followPipeline(newTrak({ flow: recorded }))).stage)).toEqual([]);
   });
 
   it('carries the artifacts, resources and activity logs of earlier stages, and marks the current stage in the overview', () => {
