@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WorkflowDefinition } from '@orkestra/domain';
-import { KeyedMutex, Mirrors, REMOTE, resolveCommit, runnerLayout } from '@orkestra/git';
-import { gitTreeSource } from '@orkestra/git';
+import { BranchNotFoundError, KeyedMutex, Mirrors, gitTreeSource, resolveRemoteBranch, runnerLayout } from '@orkestra/git';
 import { loadWorkflowFrom } from '@orkestra/workflow-config';
 import { API_CONFIG } from '../api.config.js';
 import type { ApiConfig } from '../api.config.js';
@@ -29,18 +28,22 @@ export class ProjectRepositories {
   /** Fetches the remote; VALIDATION_FAILED naming `remote` or `baseBranch` when git cannot reach it or the branch is missing. */
   async check(projectId: string, remote: string, branch: string): Promise<string> {
     const mirror = await this.sync(projectId, remote, 'input.remote');
-    const commit = await resolveCommit(mirror, `refs/remotes/${REMOTE}/${branch}`);
-    if (commit === undefined) {
-      throw new ApiError('VALIDATION_FAILED', `input.baseBranch: branch "${branch}" does not exist on ${remote}`, { field: 'input.baseBranch' });
+    try {
+      return await resolveRemoteBranch(mirror, branch);
+    } catch (error) {
+      if (!(error instanceof BranchNotFoundError)) throw error;
+      throw new ApiError('VALIDATION_FAILED', `input.baseBranch: ${error.message}`, {
+        field: 'input.baseBranch',
+        details: { branch, knownBranches: error.knownBranches, branchCount: error.branchCount },
+      });
     }
-    return commit;
   }
 
   /** The workflow at the branch's head, validated (WORKFLOW_INVALID listing each problem with file, line and column). */
   async workflowAt(projectId: string, remote: string, branch: string): Promise<WorkflowAtHead> {
     const commit = await this.check(projectId, remote, branch);
     const mirror = this.mirrors.path(projectId);
-    const workflow = await loadWorkflowFrom(gitTreeSource(mirror, commit));
+    const workflow = await loadWorkflowFrom(gitTreeSource(mirror, commit, { label: `${branch} at ${commit.slice(0, 12)}` }));
     return { workflow, commit };
   }
 

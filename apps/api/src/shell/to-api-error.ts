@@ -29,7 +29,7 @@ export function toApiError(error: unknown, report: (id: string, error: unknown) 
     });
   }
   if (WorkflowConfigError.is(error)) {
-    return new ApiError('WORKFLOW_INVALID', error.message, { details: { issues: error.issues } });
+    return new ApiError('WORKFLOW_INVALID', error.message, { details: { issues: error.issues, omitted: error.omitted } });
   }
   if (ConcurrencyError.is(error)) {
     return new ApiError('CONFLICT', `Someone else changed ${error.streamId} at the same moment, several times in a row; try again`);
