@@ -19,11 +19,12 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+/** `env` adds `ORK_API_*` settings (e.g. short webhook retries). */
+export async function startApi(env: Readonly<Record<string, string>> = {}): Promise<ApiHarness> {
   const database = await testDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'ork-api-'));
   let adminToken: string | undefined;
-  const config = loadApiConfig({ ORK_API_PORT: '0', ORK_API_DATABASE_URL: database.url, ORK_API_DATA_DIR: path.join(dir, 'data') });
+  const config = loadApiConfig({ ORK_API_PORT: '0', ORK_API_DATABASE_URL: database.url, ORK_API_DATA_DIR: path.join(dir, 'data'), ...env });
   const app = await createApp(config, { logger: false, onAdminToken: (token) => (adminToken = token) });
   if (adminToken === undefined) throw new Error('A fresh api did not hand out its first admin token');
   const url = await app.getUrl();
