@@ -1,6 +1,6 @@
 import { hostname, homedir } from 'node:os';
 import path from 'node:path';
-import { databaseUrlSetting, hostSetting, loadConfig, natsNamespaceSetting, natsUrlSetting, portSetting } from '@orkestra/platform';
+import { databaseUrlSetting, hostSetting, integerSetting, loadConfig, natsNamespaceSetting, natsUrlSetting, portSetting } from '@orkestra/platform';
 import type { Config, Env } from '@orkestra/platform';
 import { z } from 'zod';
 
@@ -26,6 +26,12 @@ export const apiConfigSchema = z.strictObject({
     .min(1)
     .default(() => `${hostname()}-${process.pid}`)
     .meta({ env: 'ORK_API_INSTANCE' }),
+  /** How long a webhook receiver has to answer one delivery before it counts as failed. */
+  webhookTimeoutSeconds: integerSetting({ min: 1, max: 300 }).default(10).meta({ env: 'ORK_API_WEBHOOK_TIMEOUT_SECONDS' }),
+  /** The wait after a delivery's first failed attempt; it doubles after each further one. */
+  webhookBackoffMs: integerSetting({ min: 1, max: 3_600_000 }).default(10_000).meta({ env: 'ORK_API_WEBHOOK_BACKOFF_MS' }),
+  /** Attempts at one delivery (the first included) before it is marked failed. */
+  webhookMaxAttempts: integerSetting({ min: 1, max: 30 }).default(8).meta({ env: 'ORK_API_WEBHOOK_MAX_ATTEMPTS' }),
 });
 
 export type ApiConfig = Config<typeof apiConfigSchema>;

@@ -80,4 +80,26 @@ describe('the generated Prisma client over the migrated database', () => {
       't-1', 'bob', 'token t-1', new Date('2027-01-01T00:00:00.000Z'), new Date(NOW), new Date(NOW),
     ]);
   });
+
+  it("reads the webhook notifier's tables (deliveries, targets, secrets, the log's horizon)", async () => {
+    const eventId = globalThis.crypto.randomUUID();
+    await pool.query(
+      `INSERT INTO notify.webhook_deliveries (project_id, trak_id, event_id, kind, payload, url, attempts, last_http_status, last_error)
+       VALUES ('shop', 't-1', $1, 'trak.done', '{"kind":"trak.done"}', 'https://hooks.example.com/a', 2, 500, 'HTTP 500')`,
+      [eventId],
+    );
+    await pool.query("INSERT INTO notify.webhook_targets (project_id, url) VALUES ('shop', 'https://hooks.example.com/a')");
+    await pool.query("INSERT INTO notify.webhook_secrets (project_id, secret) VALUES ('shop', 'whsec_test')");
+
+    const delivery = await prisma.webhookDeliveryRow.findUniqueOrThrow({ where: { eventId_kind: { eventId, kind: 'trak.done' } } });
+    expect(delivery.deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+    expect([delivery.projectId, delivery.trakId, delivery.payload, delivery.url, delivery.status, delivery.attempts, delivery.lastHttpStatus, delivery.lastError, delivery.leasedUntil, delivery.deliveredAt]).toEqual([
+      'shop', 't-1', { kind: 'trak.done' }, 'https://hooks.example.com/a', 'pending', 2, 500, 'HTTP 500', null, null,
+    ]);
+    expect(delivery.nextAttemptAt).toBeInstanceOf(Date);
+    expect((await prisma.webhookTargetRow.findUniqueOrThrow({ where: { projectId: 'shop' } })).url).toBe('https://hooks.example.com/a');
+    expect((await prisma.webhookSecretRow.findUniqueOrThrow({ where: { projectId: 'shop' } })).secret).toBe('whsec_test');
+    // Migrated before any event: every event is newer than webhooks.
+    expect((await prisma.webhookLogHorizon.findUniqueOrThrow({ where: { id: true } })).globalPosition).toBe(0n);
+  });
 });

@@ -24,7 +24,8 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { readonly nats?: boolean } = {}): Promise<ApiHarness> {
+/** `nats: true` gives the api NATS (and a relay publishing the log to it); `env` adds `ORK_API_*` settings (e.g. short webhook retries). */
+export async function startApi(options: { readonly nats?: boolean; readonly env?: Readonly<Record<string, string>> } = {}): Promise<ApiHarness> {
   const database = await testDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'ork-api-'));
   const nats = options.nats === true ? await testNats() : undefined;
@@ -34,6 +35,7 @@ export async function startApi(options: { readonly nats?: boolean } = {}): Promi
     ORK_API_DATABASE_URL: database.url,
     ORK_API_DATA_DIR: path.join(dir, 'data'),
     ...(nats !== undefined && { ORK_API_NATS_URL: nats.url, ORK_API_NATS_NAMESPACE: nats.prefix }),
+    ...options.env,
   });
   const app = await createApp(config, { logger: false, onAdminToken: (token) => (adminToken = token) });
   if (adminToken === undefined) throw new Error('A fresh api did not hand out its first admin token');

@@ -6,3 +6,4 @@ export * from './project.permissions.js';
 export { evolveProject } from './project.evolve.js';
 export { decideProject, projectDecider } from './project.decide.js';
 export { checkRemote, redactRemote, type RemoteCheck } from './git-remote.js';
+export { webhookUrlAfter } from './project.webhook.js';
