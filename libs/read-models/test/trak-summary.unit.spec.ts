@@ -57,4 +57,20 @@ describe('a Trak summary row', () => {
     const { state } = stateAfter({ ...command, data: { ...command.data, dependsOn: ['t-1', 't-2'] } });
     expect(summarize(state, NOW, 1)).toMatchObject({ status: 'WaitingOnDependencies', statusDetail: 'waiting for t-1, t-2' });
   });
+
+  it('says which runner its job waits for while none can take it, and nothing once one took it', () => {
+    const runId = 't-4_a0_1';
+    const scheduler = { now: NOW, actor: 'scheduler' };
+    const waiting = [
+      createTrak('t-4'),
+      { type: 'RequestAgentRun', data: { runId }, metadata: scheduler },
+      { type: 'RecordNoRunner', data: { jobId: runId, labels: ['gpu', 'big-memory'], agent: 'claudecode' }, metadata: scheduler },
+    ] as TrakCommand[];
+    expect(summarize(stateAfter(...waiting).state, NOW, 4)).toMatchObject({
+      status: 'AgentRunning',
+      statusDetail: 'waiting for a runner with labels big-memory, gpu and Claude Code: none is registered',
+    });
+    const started = stateAfter(...waiting, { type: 'RecordAgentRunStarted', data: { runId, runnerId: 'gpu-box' }, metadata: scheduler }).state;
+    expect(summarize(started, NOW, 5)).toMatchObject({ status: 'AgentRunning', statusDetail: null });
+  });
 });

@@ -1,3 +1,5 @@
+import { canTake } from '../workflow/runner-labels.js';
+import type { RunnerCapabilities } from '../workflow/runner-labels.js';
 import type { AgentKind } from '../workflow/workflow.types.js';
 import type { Job } from './pipeline.types.js';
 
@@ -8,6 +10,8 @@ export interface QueuedJob {
   readonly kind: Job['kind'];
   /** The agent CLI an agent run needs. */
   readonly agent?: AgentKind;
+  /** Labels a runner must have to take it (canonical); none or absent: any runner. */
+  readonly runsOn?: readonly string[];
   /** Order in which the pipeline asked for it. */
   readonly seq: number;
 }
@@ -38,6 +42,8 @@ export interface DispatchChoice {
   readonly dispatch: readonly QueuedJob[];
   /** The earliest time a held job may go, when some wait only on a hold. */
   readonly wakeAt?: string;
+  /** Jobs that need labels no live runner has (with the job's agent CLI): they stay queued until one registers. */
+  readonly waitingForRunner: readonly QueuedJob[];
 }
 
 /**
@@ -46,16 +52,35 @@ export interface DispatchChoice {
  * Traks never starve another's one. Within a project, jobs go in the order asked. A job
  * waits while the global limit, its project's limit, its agent kind's limit, or a rate-limit
  * hold on its agent kind says so.
+ *
+ * Given the live runners, a job that needs labels waits, taking no slot, while none of them has
+ * those labels and its agent CLI: sent, it would only sit on the bus with its deadline running.
+ * A job that needs no label goes as before, to whichever runner comes.
  */
-export function chooseDispatch(queued: readonly QueuedJob[], inFlight: InFlight, limits: ConcurrencyLimits, holds: AgentHolds, now: string): DispatchChoice {
+export function chooseDispatch(
+  queued: readonly QueuedJob[],
+  inFlight: InFlight,
+  limits: ConcurrencyLimits,
+  holds: AgentHolds,
+  now: string,
+  runners?: readonly RunnerCapabilities[],
+): DispatchChoice {
   const byProject = { ...inFlight.byProject };
   const byAgent: Partial<Record<AgentKind, number>> = { ...inFlight.byAgent };
   let total = inFlight.total;
   const dispatch: QueuedJob[] = [];
+  const waitingForRunner: QueuedJob[] = [];
   let wakeAt: string | undefined;
 
   for (const job of fairOrder(queued, inFlight)) {
-    if (total >= limits.global) break;
+    if (runners !== undefined && (job.runsOn?.length ?? 0) > 0) {
+      const requirement = { labels: job.runsOn ?? [], ...(job.kind === 'agent-run' && job.agent !== undefined && { agent: job.agent }) };
+      if (!runners.some((runner) => canTake(runner, requirement))) {
+        waitingForRunner.push(job);
+        continue;
+      }
+    }
+    if (total >= limits.global) continue;
     if ((byProject[job.projectId] ?? 0) >= (limits.projects?.[job.projectId] ?? limits.perProject)) continue;
     if (job.kind === 'agent-run' && job.agent !== undefined) {
       const until = holds[job.agent];
@@ -71,7 +96,7 @@ export function chooseDispatch(queued: readonly QueuedJob[], inFlight: InFlight,
     total++;
     dispatch.push(job);
   }
-  return { dispatch, ...(wakeAt !== undefined && { wakeAt }) };
+  return { dispatch, waitingForRunner, ...(wakeAt !== undefined && { wakeAt }) };
 }
 
 /** Round robin across projects: by the project's jobs out plus the job's rank within its project, then by when it was asked for. */

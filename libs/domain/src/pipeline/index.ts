@@ -1,4 +1,4 @@
 export * from './pipeline.types.js';
 export { decidePipeline, DEADLINE_GRACE_MS } from './pipeline.decide.js';
-export { agentRunJob, currentJobId, gateRunJob, integrationJob, outputContract } from './pipeline.jobs.js';
+export { agentRunJob, currentJobId, gateRunJob, integrationJob, jobRequirement, jobRunsOn, outputContract } from './pipeline.jobs.js';
 export * from './dispatch-policy.js';

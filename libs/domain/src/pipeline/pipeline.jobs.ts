@@ -2,7 +2,10 @@ import { agentRunId, gateRunId } from '../trak/trak.ids.js';
 import type { StateOf, TrakRecord, TrakState } from '../trak/trak.state.js';
 import { earlierStages, stageDefinition, stageIndex } from '../trak/trak.rules.js';
 import type { IntegrationMode } from '../trak/trak.values.js';
-import type { AgentRunJob, GateRunJob, IntegrationJob, OutputContract, RepoRef } from './pipeline.types.js';
+import { canonicalLabels } from '../workflow/runner-labels.js';
+import type { RunnerRequirement } from '../workflow/runner-labels.js';
+import { stageRunsOn } from '../workflow/workflow.types.js';
+import type { AgentRunJob, GateRunJob, IntegrationJob, Job, OutputContract, RepoRef } from './pipeline.types.js';
 
 export const runIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
   agentRunId(trak.trakId, stageIndex(trak, stage), iteration);
@@ -38,6 +41,7 @@ export function agentRunJob(state: StateOf<'AgentRunning'>): AgentRunJob {
     siblings: trak.parent?.siblings.filter((s) => s.trakId !== trak.trakId) ?? [],
     output: outputContract(trak, current.stage),
     timeoutSeconds: stage.agentTimeoutSeconds,
+    ...runsOn(stageRunsOn(stage)),
   };
 }
 
@@ -49,7 +53,8 @@ export function outputContract(trak: TrakRecord, stageName: string): OutputContr
 
 export function gateRunJob(state: StateOf<'GateRunning'>): GateRunJob | undefined {
   const { trak, current } = state;
-  const gate = stageDefinition(trak, current.stage).gate;
+  const stage = stageDefinition(trak, current.stage);
+  const gate = stage.gate;
   if (gate?.kind !== 'script') return undefined;
   return {
     kind: 'gate-run',
@@ -70,6 +75,7 @@ export function gateRunJob(state: StateOf<'GateRunning'>): GateRunJob | undefine
       ORKESTRA_ATTEMPT: String(current.attempts + 1),
       ...(trak.parent !== undefined && { ORKESTRA_PARENT_ID: trak.parent.trakId }),
     },
+    ...runsOn(stageRunsOn(stage)),
   };
 }
 
@@ -85,7 +91,34 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
     description: trak.description,
     artifacts: Object.values(trak.artifacts),
     ...(trak.parent !== undefined && { parentId: trak.parent.trakId }),
+    ...runsOn(integrationRunsOn(trak)),
   };
+}
+
+/**
+ * The labels an integration needs: those every stage of the flow needs. Merging and pushing need
+ * no GPU a training stage wanted, but a label on every stage (a network zone, say) holds for all
+ * of the Trak's work, its integration included.
+ */
+function integrationRunsOn(trak: TrakRecord): string[] {
+  const [first, ...rest] = trak.flow.stages.map((stage) => canonicalLabels(stageRunsOn(stage)));
+  return (first ?? []).filter((label) => rest.every((labels) => labels.includes(label)));
+}
+
+const runsOn = (labels: readonly string[]): { runsOn?: readonly string[] } => (labels.length === 0 ? {} : { runsOn: canonicalLabels(labels) });
+
+/**
+ * The labels a runner must have to take the job. An agent run queued before jobs carried
+ * `runsOn` still has its stage, which says.
+ */
+export function jobRunsOn(job: Job): readonly string[] {
+  if (job.runsOn !== undefined) return job.runsOn;
+  return job.kind === 'agent-run' ? canonicalLabels(stageRunsOn(job.stage)) : [];
+}
+
+/** What the job needs of a runner: its labels, and the agent CLI for an agent run. */
+export function jobRequirement(job: Job): RunnerRequirement {
+  return { labels: jobRunsOn(job), ...(job.kind === 'agent-run' && { agent: job.stage.agent.kind }) };
 }
 
 function repoOf(trak: TrakRecord): RepoRef {

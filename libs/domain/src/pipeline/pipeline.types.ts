@@ -45,6 +45,8 @@ export interface AgentRunJob {
   readonly siblings: readonly SiblingSummary[];
   readonly output: OutputContract;
   readonly timeoutSeconds: number;
+  /** Labels a runner must have to take the job (canonical, see `canonicalLabels`); absent: any runner. The stage's `runsOn`. */
+  readonly runsOn?: readonly string[];
 }
 
 export interface GateRunJob {
@@ -59,6 +61,8 @@ export interface GateRunJob {
   readonly repo: RepoRef;
   /** `ORKESTRA_*` variables; the runner adds the worktree and project paths it knows. */
   readonly env: Readonly<Record<string, string>>;
+  /** Labels a runner must have to take the job: its stage's, so the gate checks the work where such work runs. Absent: any runner. */
+  readonly runsOn?: readonly string[];
 }
 
 export interface IntegrationJob {
@@ -72,6 +76,8 @@ export interface IntegrationJob {
   readonly description: string;
   readonly parentId?: string;
   readonly artifacts: readonly ArtifactRecord[];
+  /** Labels a runner must have to take the job: those every stage of the flow needs. Absent: any runner. */
+  readonly runsOn?: readonly string[];
 }
 
 export type Job = AgentRunJob | GateRunJob | IntegrationJob;

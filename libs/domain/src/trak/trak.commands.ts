@@ -1,4 +1,5 @@
 import type { Command } from '../shared/message.js';
+import type { AgentKind } from '../workflow/workflow.types.js';
 import type { AgentFailureReason, AgentOutput, IntegrationMode, TrakFacts, Usage } from './trak.values.js';
 
 // ---- Creation and dependencies
@@ -48,6 +49,15 @@ export type RecordGateResult = Command<
   'RecordGateResult',
   { readonly gateRunId: string; readonly exitCode: number | null; readonly timedOut: boolean; readonly output: string }
 >;
+
+/**
+ * No live runner has what the Trak's current job needs (its labels, and its agent CLI for an agent
+ * run): the job stays queued, and the Trak says what it waits for. The scheduler sends it once per wait.
+ */
+export type RecordNoRunner = Command<'RecordNoRunner', { readonly jobId: string; readonly labels: readonly string[]; readonly agent?: AgentKind }>;
+
+/** A runner that can take the waiting job registered, and the job went out: the wait is over. */
+export type RecordRunnerFound = Command<'RecordRunnerFound', { readonly jobId: string }>;
 
 export type RecordSubtrakCompleted = Command<'RecordSubtrakCompleted', { readonly subtrakId: string }>;
 
@@ -107,6 +117,8 @@ export type TrakCommand =
   | BlockOverBudget
   | RequestGateRun
   | RecordGateResult
+  | RecordNoRunner
+  | RecordRunnerFound
   | RecordSubtrakCompleted
   | RecordSubtrakFailed
   | RequestIntegration

@@ -19,6 +19,7 @@ import {
   requestIntegration,
 } from './decide/lifecycle.decide.js';
 import { answerQuestions } from './decide/questions.decide.js';
+import { recordNoRunner, recordRunnerFound } from './decide/runner-wait.decide.js';
 import { approve, finish, reject, restart, retry, sendToStage, setAutoMode, skip } from './decide/review.decide.js';
 
 /**
@@ -47,6 +48,10 @@ export function decide(command: TrakCommand, state: TrakState): TrakEvent[] {
       return requestGateRun(command, state);
     case 'RecordGateResult':
       return recordGateResult(command, state);
+    case 'RecordNoRunner':
+      return recordNoRunner(command, state);
+    case 'RecordRunnerFound':
+      return recordRunnerFound(command, state);
     case 'RecordSubtrakCompleted':
       return recordSubtrakCompleted(command, state);
     case 'RecordSubtrakFailed':

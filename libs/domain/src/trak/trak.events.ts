@@ -1,4 +1,5 @@
 import type { Event } from '../shared/message.js';
+import type { AgentKind } from '../workflow/workflow.types.js';
 import type {
   AgentFailureReason,
   TrakFacts,
@@ -155,6 +156,15 @@ export type StageRejected = Event<'StageRejected', At & StageRef & { readonly fe
 
 export type StageSkipped = Event<'StageSkipped', At & StageRef & { readonly message: string }>;
 
+/**
+ * The Trak's current job (agent run, gate run or integration) waits because no live runner has
+ * the labels it needs (`labels`, canonical) and, for an agent run, its CLI (`agent`).
+ */
+export type NoRunnerFound = Event<'NoRunnerFound', At & { readonly jobId: string; readonly labels: readonly string[]; readonly agent?: AgentKind }>;
+
+/** A runner that can take the waiting job registered and the job went out to the runners. */
+export type RunnerFound = Event<'RunnerFound', At & { readonly jobId: string }>;
+
 export type TrakInterrupted = Event<'TrakInterrupted', At & StageRef & { readonly runId?: string; readonly gateRunId?: string }>;
 
 export type AutoModeSet = Event<'AutoModeSet', At & { readonly enabled: boolean }>;
@@ -224,6 +234,8 @@ export type TrakEvent =
   | GateRunRequested
   | GatePassed
   | GateFailed
+  | NoRunnerFound
+  | RunnerFound
   | StageApproved
   | StageRejected
   | StageSkipped

@@ -1,6 +1,6 @@
 import { assertNever } from '../shared/message.js';
 import type { TrakEvent } from './trak.events.js';
-import type { KnownTrakState, StagePass, SubtrakRecord, TrakRecord, TrakState } from './trak.state.js';
+import type { KnownTrakState, StagePass, StateOf, SubtrakRecord, TrakRecord, TrakState } from './trak.state.js';
 import { currentPass } from './trak.state.js';
 import type { Resource, TriggerKind } from './trak.values.js';
 import { NO_USAGE, addUsage } from './trak.values.js';
@@ -54,8 +54,10 @@ export function evolve(state: TrakState, event: TrakEvent): TrakState {
       const stage = state.current.stage;
       const session = trak.sessions[stage] ?? { hasActivity: false };
       const sessionId = event.data.sessionId ?? session.sessionId;
+      // A runner has the run: whatever it waited for is over.
+      const { runnerWait: _over, ...running } = state;
       return {
-        ...state,
+        ...running,
         run: { ...state.run, runnerId: event.data.runnerId, startedAt: event.data.at },
         trak: { ...trak, sessions: { ...trak.sessions, [stage]: { ...session, ...(sessionId !== undefined && { sessionId }) } } },
       };
@@ -112,6 +114,18 @@ export function evolve(state: TrakState, event: TrakEvent): TrakState {
 
     case 'TrakInterrupted':
       return withCurrent(state, (current) => ({ status: 'Interrupted', trak, current }));
+
+    case 'NoRunnerFound': {
+      const { jobId, labels, agent, at } = event.data;
+      if (!waitsOnJob(state, jobId)) return state;
+      return { ...state, runnerWait: { jobId, labels, since: at, ...(agent !== undefined && { agent }) } };
+    }
+
+    case 'RunnerFound': {
+      if (!waitsOnJob(state, event.data.jobId) || state.runnerWait?.jobId !== event.data.jobId) return state;
+      const { runnerWait: _over, ...found } = state;
+      return found;
+    }
 
     case 'AutoModeSet':
       return withTrak(state, { ...trak, autoMode: event.data.enabled });
@@ -203,6 +217,20 @@ function created(data: Extract<TrakEvent, { type: 'TrakCreated' }>['data']): Tra
     integrations: 0,
   };
   return { status: 'WaitingOnDependencies', trak, waitingFor: data.dependsOn };
+}
+
+/** States whose job may wait for a runner, when `jobId` is that job. */
+function waitsOnJob(state: KnownTrakState, jobId: string): state is StateOf<'AgentRunning' | 'GateRunning' | 'Integrating'> {
+  switch (state.status) {
+    case 'AgentRunning':
+      return state.run.runId === jobId;
+    case 'GateRunning':
+      return state.gateRunId === jobId;
+    case 'Integrating':
+      return state.jobId === jobId;
+    default:
+      return false;
+  }
 }
 
 function withTrak(state: KnownTrakState, trak: TrakRecord): TrakState {

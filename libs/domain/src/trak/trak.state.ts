@@ -9,6 +9,7 @@ import type {
   Trigger,
   Usage,
 } from './trak.values.js';
+import type { AgentKind } from '../workflow/workflow.types.js';
 
 export interface StageSession {
   /** Provider session id, reported by the runner once the agent started. */
@@ -61,6 +62,16 @@ export interface AgentRun {
   readonly startedAt?: string;
 }
 
+/** The Trak's current job waits in the scheduler's queue: no live runner has what it needs. */
+export interface RunnerWait {
+  readonly jobId: string;
+  /** Canonical labels the job needs. */
+  readonly labels: readonly string[];
+  /** The agent CLI an agent run needs. */
+  readonly agent?: AgentKind;
+  readonly since: string;
+}
+
 interface Known {
   readonly trak: TrakRecord;
 }
@@ -73,9 +84,9 @@ export type TrakState =
   | { readonly status: 'Initial' }
   | (Known & { readonly status: 'WaitingOnDependencies'; readonly waitingFor: readonly string[] })
   | (InStage & { readonly status: 'Queued'; readonly notBefore?: string })
-  | (InStage & { readonly status: 'AgentRunning'; readonly run: AgentRun })
+  | (InStage & { readonly status: 'AgentRunning'; readonly run: AgentRun; readonly runnerWait?: RunnerWait })
   | (InStage & { readonly status: 'AwaitingGate' })
-  | (InStage & { readonly status: 'GateRunning'; readonly gateRunId: string })
+  | (InStage & { readonly status: 'GateRunning'; readonly gateRunId: string; readonly runnerWait?: RunnerWait })
   | (InStage & { readonly status: 'AwaitingApproval'; readonly proposal?: readonly ProposedSubtrak[] })
   | (InStage & { readonly status: 'AwaitingAnswers'; readonly questions: readonly Question[] })
   | (InStage & {
@@ -85,7 +96,7 @@ export type TrakState =
   | (InStage & { readonly status: 'Interrupted' })
   | (InStage & { readonly status: 'WaitingOnChildren' })
   | (Known & { readonly status: 'Done' })
-  | (Known & { readonly status: 'Integrating'; readonly jobId: string; readonly mode: IntegrationMode })
+  | (Known & { readonly status: 'Integrating'; readonly jobId: string; readonly mode: IntegrationMode; readonly runnerWait?: RunnerWait })
   | (Known & { readonly status: 'Archived' })
   | (Known & { readonly status: 'Failed'; readonly current?: StagePass; readonly error: string })
   | (Known & {

@@ -1,6 +1,7 @@
 import { chooseDispatch } from '../../src/pipeline/dispatch-policy.js';
 import type { ConcurrencyLimits, InFlight, QueuedJob } from '../../src/pipeline/dispatch-policy.js';
 import { trakIdOfJob } from '../../src/trak/trak.ids.js';
+import { canTake } from '../../src/workflow/runner-labels.js';
 
 const NOW = '2026-11-24T10:00:00.000Z';
 const idle: InFlight = { total: 0, byProject: {}, byAgent: {} };
@@ -62,5 +63,41 @@ describe('the Trak of a job id', () => {
     expect(trakIdOfJob('8f1c-s2_g0_1')).toBe('8f1c-s2');
     expect(trakIdOfJob('t_1_i2')).toBe('t_1');
     expect(trakIdOfJob('not-a-job')).toBeUndefined();
+  });
+});
+
+describe('choosing jobs that need runner labels', () => {
+  const labelled = (jobId: string, runsOn: string[], agent: 'claudecode' | 'opencode' = 'claudecode'): QueuedJob => ({ ...agentRun('p', jobId, agent), runsOn });
+  const gpuBox = { name: 'gpu-box', labels: ['gpu', 'linux'], agents: ['claudecode' as const] };
+  const linuxBox = { name: 'linux-box', labels: ['linux'], agents: ['claudecode' as const, 'opencode' as const] };
+
+  it('sends a job to the runners when a live runner has all its labels and its agent CLI', () => {
+    const choice = chooseDispatch([labelled('train', ['gpu'])], idle, roomy, {}, NOW, [linuxBox, gpuBox]);
+    expect(ids(choice.dispatch)).toEqual(['train']);
+    expect(choice.waitingForRunner).toEqual([]);
+  });
+
+  it('keeps a job queued, taking no slot, while no live runner has every label it needs or its agent CLI', () => {
+    const queued = [labelled('train', ['gpu', 'big-memory']), labelled('oc-train', ['gpu'], 'opencode'), agentRun('p', 'plain')];
+    const choice = chooseDispatch(queued, idle, { global: 1, perProject: 1 }, {}, NOW, [linuxBox, gpuBox]);
+    expect(ids(choice.dispatch)).toEqual(['plain']);
+    expect(ids(choice.waitingForRunner)).toEqual(['train', 'oc-train']);
+  });
+
+  it('says which jobs wait for a runner even when the limits send nothing', () => {
+    const full: InFlight = { total: 1, byProject: { p: 1 }, byAgent: {} };
+    const choice = chooseDispatch([agentRun('p', 'plain'), labelled('train', ['gpu'])], full, { global: 1, perProject: 5 }, {}, NOW, [linuxBox]);
+    expect(ids(choice.dispatch)).toEqual([]);
+    expect(ids(choice.waitingForRunner)).toEqual(['train']);
+  });
+
+  it('lets a job that needs no label go with no runner registered, as before labels', () => {
+    const choice = chooseDispatch([gateRun('p', 'gate')], idle, roomy, {}, NOW, []);
+    expect(ids(choice.dispatch)).toEqual(['gate']);
+  });
+
+  it('matches labels without regard to case or order', () => {
+    expect(canTake(gpuBox, { labels: ['LINUX', 'gpu'] })).toBe(true);
+    expect(canTake(gpuBox, { labels: ['gpu'], agent: 'opencode' })).toBe(false);
   });
 });

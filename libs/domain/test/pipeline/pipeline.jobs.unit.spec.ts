@@ -1,4 +1,5 @@
 import { DEADLINE_GRACE_MS, decidePipeline } from '../../src/pipeline/pipeline.decide.js';
+import { jobRequirement, jobRunsOn } from '../../src/pipeline/pipeline.jobs.js';
 import type { AgentRunJob, PipelineOutput } from '../../src/pipeline/pipeline.types.js';
 import type { TrakEvent } from '../../src/trak/trak.events.js';
 import { stageRunsOn } from '../../src/workflow/workflow.types.js';
@@ -194,6 +195,39 @@ describe('a Trak whose agent run was just requested', () => {
     const requested = lastOf(events, 'AgentRunRequested');
     const interrupted = historyOf(events, cmd('Interrupt', {}));
     expect(decidePipeline(eventInput(requested), stateOf(interrupted))).toEqual([expect.objectContaining({ kind: 'ignore', reason: 'Superseded' })]);
+  });
+});
+
+describe('runner labels on the jobs a Trak sends', () => {
+  const labelled = (labels: Readonly<Record<string, readonly string[]>>, base: FlowDefinition = defaultFlow): FlowDefinition => ({
+    ...base,
+    stages: base.stages.map((s) => (labels[s.name] === undefined ? s : { ...s, runsOn: labels[s.name] })),
+  });
+  const sentJob = (events: readonly TrakEvent[]) => onlyOutput(decidePipeline(eventInput(events[events.length - 1]!), stateOf(events)), 'send-job').job;
+
+  it("gives an agent run its stage's labels in canonical form, and none to a stage that names none", () => {
+    const flow = labelled({ planning: ['GPU', 'big-memory', 'gpu'] });
+    expect(jobFor(followPipeline(newTrak({ flow })))).toMatchObject({ runsOn: ['big-memory', 'gpu'] });
+    expect(jobFor(followPipeline(newTrak()))).not.toHaveProperty('runsOn');
+  });
+
+  it("sends a gate run where its stage's work runs: with the stage's labels", () => {
+    const flow = labelled({ work: ['gpu'] });
+    expect(sentJob(followPipeline(ran(queuedAtWork({ flow }), artifact('Trained it'))))).toMatchObject({ kind: 'gate-run', runsOn: ['gpu'] });
+  });
+
+  it('sends an integration with the labels every stage needs, and none when some stage needs none', () => {
+    const everywhere = labelled({ planning: ['linux'], breakdown: ['linux'], work: ['linux', 'gpu'], review: ['Linux'], compound: ['linux'] }, autoMergeFlow);
+    expect(sentJob(followPipeline(doneTrak({ flow: everywhere })))).toMatchObject({ kind: 'integration', runsOn: ['linux'] });
+    expect(sentJob(followPipeline(doneTrak({ flow: labelled({ work: ['gpu'] }, autoMergeFlow) })))).not.toHaveProperty('runsOn');
+  });
+
+  it('reads what a job needs of a runner: its labels and, for an agent run, its CLI, from the stage for a job queued before jobs carried labels', () => {
+    const job = jobFor(followPipeline(newTrak({ flow: labelled({ planning: ['gpu'] }) })));
+    expect(jobRequirement(job)).toEqual({ labels: ['gpu'], agent: 'claudecode' });
+    const { runsOn: _older, ...queuedBefore } = job;
+    expect(jobRunsOn(queuedBefore)).toEqual(['gpu']);
+    expect(jobRequirement(sentJob(followPipeline(ran(queuedAtWork(), artifact('x')))))).toEqual({ labels: [] });
   });
 });
 

@@ -1,4 +1,4 @@
-import { humanAttention } from '@orkestra/domain';
+import { humanAttention, runnerWait, runnerWaitDetail } from '@orkestra/domain';
 import type { KnownTrakState, TrakState } from '@orkestra/domain';
 
 /** One row of `read.traks`: what a list of Traks shows and filters on. */
@@ -16,7 +16,7 @@ export interface TrakSummary {
   readonly branch: string;
   readonly baseBranch: string;
   readonly prUrl: string | null;
-  /** Why it stopped or waits: the block detail, the failure, the cancel reason, the dependencies. */
+  /** Why it stopped or waits: the block detail, the failure, the cancel reason, the dependencies, the runner its job waits for. */
   readonly statusDetail: string | null;
   /** Why it waits for a person (`approval`, `answers`, …); null when it does not. */
   readonly attention: string | null;
@@ -57,7 +57,7 @@ export function summarize(state: TrakState, at: string, streamPosition: number):
   };
 }
 
-/** Why a Trak stopped or waits, in a line: the block detail, the failure, the cancel reason, the dependencies. */
+/** Why a Trak stopped or waits, in a line: the block detail, the failure, the cancel reason, the dependencies, the runner its job waits for. */
 export function statusDetail(state: Exclude<TrakState, { status: 'Initial' }>): string | null {
   switch (state.status) {
     case 'Blocked':
@@ -68,7 +68,9 @@ export function statusDetail(state: Exclude<TrakState, { status: 'Initial' }>): 
       return state.reason;
     case 'WaitingOnDependencies':
       return `waiting for ${state.waitingFor.join(', ')}`;
-    default:
-      return null;
+    default: {
+      const wait = runnerWait(state);
+      return wait === undefined ? null : runnerWaitDetail(wait);
+    }
   }
 }
