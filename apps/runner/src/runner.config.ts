@@ -1,5 +1,6 @@
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
+import { MAX_RUNNER_LABELS, RUNNER_LABEL_PATTERN, RUNNER_LABEL_RULE, canonicalLabels } from '@orkestra/domain';
 import { hostSetting, integerSetting, loadConfig, portSetting } from '@orkestra/platform';
 import type { Config, Env } from '@orkestra/platform';
 import { z } from 'zod';
@@ -35,9 +36,22 @@ export const runnerConfigSchema = z.strictObject({
     .min(1)
     .default(() => path.join(homedir(), '.orkestra', 'runner'))
     .meta({ env: 'ORK_RUNNER_DATA_DIR' }),
-  /** Free-form labels shown in the runner registry, e.g. `gpu,linux` (comma-separated in the env var). */
+  /**
+   * What this runner offers, e.g. `gpu,linux` (comma-separated in the env var): it takes jobs of
+   * stages whose `runs_on` lists some of them and nothing else, and stages without `runs_on`.
+   * Compared in lower case. It reads a queue per subset of them, hence the bound.
+   */
   labels: z
-    .preprocess((value) => (typeof value === 'string' ? value.split(',').map((l) => l.trim()).filter((l) => l !== '') : value), z.array(z.string()))
+    .preprocess(
+      (value) => (typeof value === 'string' ? value.split(',').map((l) => l.trim()).filter((l) => l !== '') : value),
+      z
+        .array(z.string().regex(RUNNER_LABEL_PATTERN, { error: `expected a runner label: ${RUNNER_LABEL_RULE}` }))
+        .transform(canonicalLabels)
+        .refine((labels) => labels.length <= MAX_RUNNER_LABELS, {
+          error: (issue) =>
+            `at most ${MAX_RUNNER_LABELS} labels: a runner reads one queue per subset of its labels, and ${(issue.input as string[]).length} would make ${2 ** (issue.input as string[]).length}`,
+        }),
+    )
     .default([])
     .meta({ env: 'ORK_RUNNER_LABELS' }),
   /** On SIGTERM, how long running jobs may go on before they are stopped and handed back. */

@@ -113,6 +113,31 @@ describe('a runner on the bus', () => {
     await service.drain(1_000);
   });
 
+  it('takes the jobs of every subset of its labels and says so in the registry, but none that needs a label it lacks', async () => {
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { labels: ['linux', 'gpu'], slots: 8 });
+    await service.start();
+    const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get<{ labels: string[]; pools: string[] }>('runner-a');
+    expect(entry?.value).toMatchObject({ labels: ['linux', 'gpu'], pools: ['gpu', 'linux', 'gpu+linux'] });
+
+    const labelled = (jobId: string, runsOn: string[]): GateRunJob => ({ ...gateJob(jobId), ...(runsOn.length > 0 && { runsOn }) });
+    await send(bus, labelled('anywhere', []));
+    await send(bus, labelled('on-gpu', ['gpu']));
+    await send(bus, labelled('on-linux', ['linux']));
+    await send(bus, labelled('on-both', ['gpu', 'linux']));
+    await send(bus, agentJob('agent-anywhere'));
+    await send(bus, { ...agentJob('agent-on-gpu'), runsOn: ['gpu'] });
+    await send(bus, labelled('big-memory', ['big-memory']));
+    await send(bus, labelled('gpu-big-memory', ['gpu', 'big-memory']));
+    await send(bus, { ...agentJob('opencode-on-gpu', 'opencode'), runsOn: ['gpu'] });
+
+    await eventually(() => expect([...fake.ran].sort()).toEqual(['agent-anywhere', 'agent-on-gpu', 'anywhere', 'on-both', 'on-gpu', 'on-linux']));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.ran).toHaveLength(6);
+    for (const id of fake.ran) fake.finish(id);
+    await service.drain(1_000);
+  });
+
   it('never runs more jobs at once than it has slots, and keeps waiting jobs alive past the ack wait', async () => {
     const fake = fakeExecutor();
     const service = runner(bus, fake.executor, { slots: 2 });

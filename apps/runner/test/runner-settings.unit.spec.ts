@@ -22,6 +22,15 @@ describe('the runner’s work settings', () => {
     expect(config.dataDir).toBe(path.join(os.homedir(), '.orkestra', 'runner'));
   });
 
+  it('reads labels in lower case without repeats, and refuses a label no queue can be named after, or more than a runner may have', async () => {
+    expect(loadRunnerConfig({ ORK_RUNNER_LABELS: 'Linux, GPU, gpu' }).labels).toEqual(['gpu', 'linux']);
+    expect(() => loadRunnerConfig({ ORK_RUNNER_LABELS: 'gpu, big memory' })).toThrow(/ORK_RUNNER_LABELS: expected a runner label: a letter or digit, then letters, digits, "-" or "_", at most 32 in all, got "gpu, big memory"/);
+    expect(() => loadRunnerConfig({ ORK_RUNNER_LABELS: 'a,b,c,d,e' })).toThrow(/ORK_RUNNER_LABELS: at most 4 labels: a runner reads one queue per subset of its labels, and 5 would make 32/);
+    const file = path.join(dir, 'labels.yaml');
+    await writeFile(file, stringify({ labels: ['gpu', 'linux', 'arm64', 'big-memory', 'fast-disk'] }));
+    expect(() => loadRunnerConfig({}, file)).toThrow(new RegExp(`${file}:1:1 labels: at most 4 labels`));
+  });
+
   it('names a bad NATS URL and a bad project entry, with where they came from', async () => {
     const file = path.join(dir, 'bad.yaml');
     await writeFile(file, stringify({ projects: { 'web.app': { remote: 'x' }, api: { remote: '' } } }));

@@ -1,4 +1,5 @@
-import type { BusTopology, KeyValueBucketSpec, StreamSpec } from './bus.port.js';
+import type { BusTopology, ConsumerSpec, KeyValueBucketSpec, StreamSpec } from './bus.port.js';
+import { labelPool, labelSubsets } from './runner-pools.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -71,11 +72,39 @@ export function eventSubject(event: { readonly streamId: string; readonly type: 
   return ['ork', 'evt', projectId, streamType, event.streamId, event.type].map(subjectToken).join('.');
 }
 
-/** `ork.job.<kind>.<agent or any>`: runners subscribe to the kinds and agents they can run. */
-export const jobSubject = (job: { readonly kind: string; readonly stage?: unknown }): string => {
-  const agent = job.kind === 'agent-run' ? ((job.stage as { agent?: { kind?: string } } | undefined)?.agent?.kind ?? 'any') : 'any';
-  return ['ork', 'job', job.kind, agent].map(subjectToken).join('.');
+/**
+ * `ork.job.<kind>.<agent or any>` for a job any runner may take, `ork.job.<kind>.<agent or any>.<pool>`
+ * for one that needs labels (`gpu+linux`, see `labelPool`): runners read the kinds and agents they
+ * can run, in the pools of every subset of their labels. A job's labels are its `runsOn`, or for an
+ * agent run queued before jobs carried it, its stage's.
+ */
+export const jobSubject = (job: { readonly kind: string; readonly stage?: unknown; readonly runsOn?: readonly string[] }): string => {
+  const stage = job.stage as { agent?: { kind?: string }; runsOn?: readonly string[] } | undefined;
+  const agent = job.kind === 'agent-run' ? (stage?.agent?.kind ?? 'any') : 'any';
+  const pool = labelPool(job.runsOn ?? (job.kind === 'agent-run' ? (stage?.runsOn ?? []) : []));
+  return ['ork', 'job', job.kind, agent, ...(pool === '' ? [] : [pool])].map(subjectToken).join('.');
 };
+
+/**
+ * The durable consumers of `ORK_JOBS` a runner with these agent CLIs and labels reads, each shared
+ * with every runner that reads it: per kind of work (agent runs per CLI, gate runs, integrations),
+ * one for jobs any runner may take (`runners-gate`, as before labels) and one per non-empty subset
+ * of its labels (`runners-gate@gpu+linux`). A job's subject names exactly one pool, so no two
+ * consumers overlap, as a work-queue stream requires, and each takes one filter subject, as
+ * nats-server 2.9 requires.
+ */
+export function runnerJobConsumers(agents: readonly string[], labels: readonly string[], ackWaitMs: number): ConsumerSpec[] {
+  const kinds = [...agents.map((agent) => ({ name: `agent-${agent}`, kind: 'agent-run', stage: { agent: { kind: agent } } })), { name: 'gate', kind: 'gate-run' }, { name: 'integration', kind: 'integration' }];
+  return labelSubsets(labels).flatMap((subset) => {
+    const pool = labelPool(subset);
+    return kinds.map(({ name, ...job }) => ({
+      stream: JOBS_STREAM.name,
+      durable: pool === '' ? `runners-${name}` : `runners-${name}@${pool}`,
+      filterSubjects: [jobSubject({ ...job, runsOn: subset })],
+      ackWaitMs,
+    }));
+  });
+}
 
 /** `ork.res.<jobId>.<kind>`: one subject per job, so the scheduler can follow one job. */
 export const resultSubject = (result: { readonly jobId: string; readonly kind: string }): string =>

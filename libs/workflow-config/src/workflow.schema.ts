@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESERVED_ARTIFACT_NAMES, WORKFLOW_DEFAULTS, resolveAgentChoice } from '@orkestra/domain';
+import { RESERVED_ARTIFACT_NAMES, RUNNER_LABEL_PATTERN, RUNNER_LABEL_RULE, WORKFLOW_DEFAULTS, resolveAgentChoice } from '@orkestra/domain';
 
 /*
  * The snake_case shape of `.orkestra/workflow.yaml` (ORKESTRA-SPEC §2.1). Field-local rules live
@@ -27,6 +27,11 @@ const artifactName = z.string().superRefine((name, ctx) => {
   }
 });
 
+const runnerLabel = z.string().superRefine((label, ctx) => {
+  if (label.trim() === '') ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+  else if (!RUNNER_LABEL_PATTERN.test(label)) ctx.addIssue({ code: 'custom', message: `must be a runner label: ${RUNNER_LABEL_RULE}` });
+});
+
 const scriptGate = z.strictObject({
   command: nonBlank,
   timeout_seconds: z.number().gt(0).default(WORKFLOW_DEFAULTS.gateTimeoutSeconds),
@@ -48,7 +53,8 @@ const stageSchema = z.strictObject({
   max_attempts: z.number().int().min(1).default(WORKFLOW_DEFAULTS.maxAttempts),
   agent_timeout_seconds: z.number().gt(0).default(WORKFLOW_DEFAULTS.agentTimeoutSeconds),
   // Runner labels the stage needs; leaving the key out means any runner, so an empty list is a mistake.
-  runs_on: z.array(nonBlank).min(1).optional(),
+  // A label no runner may have (runners refuse such labels) would leave the stage waiting for ever.
+  runs_on: z.array(runnerLabel).min(1).optional(),
 });
 
 const flowSchema = z.strictObject({

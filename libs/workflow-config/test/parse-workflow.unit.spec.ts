@@ -150,6 +150,9 @@ describe('parseWorkflow given stages that name runner labels', () => {
     expect(issuesOf(text('runs_on: []'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must have at least 1 item']);
     expect(issuesOf(text('runs_on: [gpu, "  "]'))).toEqual(['workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must not be empty']);
     expect(issuesOf(text('runs_on: gpu'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must be a list']);
+    expect(issuesOf(text('runs_on: [gpu, big memory]'))).toEqual([
+      'workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must be a runner label: a letter or digit, then letters, digits, "-" or "_", at most 32 in all',
+    ]);
     expect(issuesOf(text('run_on: [gpu]'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].run_on is not a known key']);
   });
 });

@@ -1,5 +1,18 @@
-import { JOBS_STREAM, JOB_CANCELS_BUCKET, JOB_RESULTS_BUCKET, LOGS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject, logSubject, resultMsgId, resultSubject } from '@orkestra/application';
-import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
+import {
+  JOBS_STREAM,
+  JOB_CANCELS_BUCKET,
+  JOB_RESULTS_BUCKET,
+  LOGS_STREAM,
+  RESULTS_STREAM,
+  RUNNERS_BUCKET,
+  labelPool,
+  labelSubsets,
+  logSubject,
+  resultMsgId,
+  resultSubject,
+  runnerJobConsumers,
+} from '@orkestra/application';
+import type { Bus, BusMessage, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
 import type { JobHooks } from '../jobs/runner-jobs.js';
 import { Slots } from './slots.js';
@@ -13,6 +26,7 @@ export interface JobExecutor {
 
 export interface RunnerIdentity {
   readonly name: string;
+  /** It takes jobs needing any subset of these (at most `MAX_RUNNER_LABELS`), and jobs needing none. */
   readonly labels: readonly string[];
   /** Agent CLIs found on this machine; only their jobs are taken. */
   readonly agents: readonly AgentKind[];
@@ -57,16 +71,6 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The durable consumers runners share, one per kind of work, so each runner takes only what it can run. */
-export function runnerConsumers(agents: readonly AgentKind[], ackWaitMs: number): ConsumerSpec[] {
-  const consumer = (durable: string, subject: string): ConsumerSpec => ({ stream: JOBS_STREAM.name, durable, filterSubjects: [subject], ackWaitMs });
-  return [
-    ...agents.map((agent) => consumer(`runners-agent-${agent}`, jobSubject({ kind: 'agent-run', stage: { agent: { kind: agent } } }))),
-    consumer('runners-gate', jobSubject({ kind: 'gate-run' })),
-    consumer('runners-integration', jobSubject({ kind: 'integration' })),
-  ];
-}
-
 /**
  * A runner on the bus: registers itself, takes jobs it can run (never more than its slots at
  * once), keeps each one alive with `working()`, publishes live output and the result, and on
@@ -86,6 +90,8 @@ export class RunnerService {
   private results: KeyValueBucket | undefined;
   private cancels: KeyValueBucket | undefined;
   private readonly startedAt: string;
+  /** The label pools it reads besides the one for jobs any runner may take; in the registry, so the scheduler knows it routes by labels. */
+  private pools: string[] = [];
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
@@ -96,7 +102,8 @@ export class RunnerService {
 
   async start(): Promise<void> {
     const { bus, identity } = this.options;
-    const consumers = runnerConsumers(identity.agents, this.ackWaitMs);
+    const consumers = runnerJobConsumers(identity.agents, identity.labels, this.ackWaitMs);
+    this.pools = labelSubsets(identity.labels).map(labelPool).filter((pool) => pool !== '');
     await bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_RESULTS_BUCKET, JOB_CANCELS_BUCKET] });
     this.registry = await bus.bucket(RUNNERS_BUCKET.name);
     this.results = await bus.bucket(JOB_RESULTS_BUCKET.name);
@@ -111,7 +118,7 @@ export class RunnerService {
         }),
       );
     }
-    this.log('runner started', { name: identity.name, agents: identity.agents, slots: identity.slots });
+    this.log('runner started', { name: identity.name, agents: identity.agents, labels: identity.labels, slots: identity.slots, queues: consumers.length });
   }
 
   /** Takes no new jobs; running ones get `graceMs` to finish, then are stopped and handed back. */
@@ -274,6 +281,7 @@ export class RunnerService {
       ...this.options.status?.(),
       name: identity.name,
       labels: identity.labels,
+      pools: this.pools,
       agents: identity.agents,
       slots: identity.slots,
       busy: this.running.size,

@@ -1,0 +1,29 @@
+import { MAX_RUNNER_LABELS, canonicalLabels } from '@orkestra/domain';
+
+/**
+ * The pool of a set of runner labels: the token that routes a job needing exactly these labels,
+ * and names the queues that hold such jobs. Canonical (lower case, no repeats, sorted) and joined
+ * by `+`, so `[GPU, linux, gpu]` and `[linux, gpu]` are one pool, `gpu+linux`. Empty for none.
+ * A character no runner label may hold becomes `~`: no runner reads such a pool, which is right,
+ * since no runner can have the label.
+ */
+export function labelPool(labels: readonly string[]): string {
+  return canonicalLabels(labels)
+    .map((label) => label.replace(/[^a-z0-9_-]/g, '~'))
+    .join('+');
+}
+
+/**
+ * Every subset of a runner's labels, the empty one first, each canonical: the pools whose jobs the
+ * runner can take. Two to the power of the number of labels, which is why a runner may have at
+ * most `MAX_RUNNER_LABELS`.
+ */
+export function labelSubsets(labels: readonly string[]): string[][] {
+  const own = canonicalLabels(labels);
+  if (own.length > MAX_RUNNER_LABELS) {
+    throw new RangeError(`A runner reads one queue per subset of its labels, so it may have at most ${MAX_RUNNER_LABELS} labels; it has ${own.length} (${own.join(', ')})`);
+  }
+  const subsets: string[][] = [];
+  for (let mask = 0; mask < 1 << own.length; mask++) subsets.push(own.filter((_, i) => (mask & (1 << i)) !== 0));
+  return subsets.sort((a, b) => a.length - b.length || labelPool(a).localeCompare(labelPool(b)));
+}
