@@ -8,7 +8,7 @@ import type { AgentKind } from './workflow.types.js';
 export const RUNNER_LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 /** Says what a label must look like, for messages that refuse one. */
-export const RUNNER_LABEL_RULE = 'a runner label is a letter or digit followed by letters, digits, "-" or "_" (at most 32)';
+export const RUNNER_LABEL_RULE = 'a letter or digit, then letters, digits, "-" or "_", at most 32 in all';
 
 /**
  * Labels one runner may have. A runner reads one queue per subset of its labels, so each label
