@@ -1,7 +1,7 @@
 import { jobSubject } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
-import { chooseDispatch } from '@orkestra/domain';
-import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob } from '@orkestra/domain';
+import { chooseDispatch, jobRunsOn } from '@orkestra/domain';
+import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob, RunnerCapabilities } from '@orkestra/domain';
 import pg from 'pg';
 
 /** Serialises dispatch passes across scheduler instances (a transaction-scoped advisory lock). */
@@ -12,6 +12,15 @@ export interface JobDispatcherOptions {
   readonly bus: Pick<Bus, 'publish'>;
   readonly limits: ConcurrencyLimits;
   readonly onDispatched?: (jobs: readonly Job[]) => void;
+  /**
+   * The live runners, asked only while a queued job needs labels: such a job waits, queued, while
+   * none of them can take it. Without it every job goes as soon as the limits allow.
+   */
+  readonly runners?: () => readonly RunnerCapabilities[];
+  /** Tells the job's Trak that no live runner can take the job; once per wait, again only if this throws. */
+  readonly onNoRunner?: (job: Job) => Promise<void>;
+  /** Tells the job's Trak that a job it was told waits for a runner has gone out. */
+  readonly onRunnerFound?: (job: Job) => Promise<void>;
 }
 
 /**
@@ -30,12 +39,23 @@ export class JobDispatcher {
     try {
       const { inFlight, holds, queued } = await beginAndReadQueue(client, limits.global);
       const free = limits.global - inFlight.total;
-      const choice = free > 0 ? chooseDispatch(queued.map((q) => q.job), inFlight, limits, holds, new Date().toISOString()) : { dispatch: [] };
-      const jobs = choice.dispatch.map((q) => queued.find((c) => c.job === q)!.payload);
+      const needsLabels = queued.some((c) => (c.job.runsOn?.length ?? 0) > 0);
+      const runners = needsLabels ? this.options.runners?.() : undefined;
+      const choice =
+        free > 0 || runners !== undefined
+          ? chooseDispatch(queued.map((q) => q.job), inFlight, limits, holds, new Date().toISOString(), runners)
+          : { dispatch: [], waitingForRunner: [] };
+      const candidate = (job: QueuedJob): Candidate => queued.find((c) => c.job === job)!;
+      const sent = choice.dispatch.map(candidate);
+      const jobs = sent.map((c) => c.payload);
       await Promise.all(jobs.map((job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId })));
       await client.query(jobs.length === 0 ? 'COMMIT' : markSentAndCommit(jobs.map((j) => j.jobId)));
       if (jobs.length > 0) this.options.onDispatched?.(jobs);
-      // Held jobs may go when the earliest hold ends; anything else waits for a wake (a job queued, a slot freed).
+      await this.tellTraks(
+        choice.waitingForRunner.map(candidate).filter((c) => !c.told),
+        sent.filter((c) => c.told),
+      );
+      // Held jobs may go when the earliest hold ends; anything else waits for a wake (a job queued, a slot freed, a runner registered).
       return 'wakeAt' in choice && choice.wakeAt !== undefined ? Math.max(0, Date.parse(choice.wakeAt) - Date.now()) : undefined;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -44,11 +64,28 @@ export class JobDispatcher {
       client.release();
     }
   }
+
+  /**
+   * After the pass, outside its lock: the Traks of jobs that began waiting for a runner are told
+   * (and the job marked, so later passes do not tell them again), and those of jobs that waited
+   * and went out are told the wait is over.
+   */
+  private async tellTraks(waiting: readonly Candidate[], found: readonly Candidate[]): Promise<void> {
+    const { pool, onNoRunner, onRunnerFound } = this.options;
+    for (const { payload } of waiting) {
+      if (onNoRunner === undefined) break;
+      await onNoRunner(payload);
+      await pool.query(`UPDATE scheduler.jobs SET runner_wait_at = now() WHERE job_id = $1`, [payload.jobId]);
+    }
+    for (const { payload } of found) await onRunnerFound?.(payload);
+  }
 }
 
 interface Candidate {
   readonly job: QueuedJob;
   readonly payload: Job;
+  /** Its Trak was told that no runner could take it. */
+  readonly told: boolean;
 }
 
 interface QueueView {
@@ -72,7 +109,7 @@ async function beginAndReadQueue(client: pg.PoolClient, global: number): Promise
           WHERE dispatched_at IS NOT NULL AND finished_at IS NULL GROUP BY project_id, agent_kind) o) AS out,
        (SELECT json_agg(h) FROM (SELECT agent_kind, until FROM scheduler.holds WHERE until > now()) h) AS holds,
        (SELECT json_agg(q ORDER BY q.rank, q.seq) FROM (
-          SELECT job_id, project_id, kind, agent_kind, seq, job, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
+          SELECT job_id, project_id, kind, agent_kind, seq, job, runner_wait_at IS NOT NULL AS told, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
             FROM scheduler.jobs WHERE dispatched_at IS NULL AND finished_at IS NULL) q
           WHERE q.rank <= ${Math.trunc(global) + 20}) AS queued`,
   )) as unknown as pg.QueryResult<{ out: OutRow[] | null; holds: HoldRow[] | null; queued: QueuedRow[] | null }>[];
@@ -88,10 +125,14 @@ async function beginAndReadQueue(client: pg.PoolClient, global: number): Promise
   return {
     inFlight: { total, byProject, byAgent },
     holds: Object.fromEntries((row.holds ?? []).map((h) => [h.agent_kind, new Date(h.until).toISOString()])),
-    queued: (row.queued ?? []).map((q) => ({
-      job: { jobId: q.job_id, projectId: q.project_id, kind: q.kind, seq: Number(q.seq), ...(q.agent_kind !== null && { agent: q.agent_kind }) },
-      payload: q.job,
-    })),
+    queued: (row.queued ?? []).map((q) => {
+      const runsOn = jobRunsOn(q.job);
+      return {
+        job: { jobId: q.job_id, projectId: q.project_id, kind: q.kind, seq: Number(q.seq), ...(q.agent_kind !== null && { agent: q.agent_kind }), ...(runsOn.length > 0 && { runsOn }) },
+        payload: q.job,
+        told: q.told,
+      };
+    }),
   };
 }
 
@@ -122,4 +163,5 @@ interface QueuedRow {
   readonly agent_kind: AgentKind | null;
   readonly seq: number | string;
   readonly job: Job;
+  readonly told: boolean;
 }

@@ -29,13 +29,13 @@ export class SchedulerMetrics {
     const rows = <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => this.rows<T>(sql);
     new Gauge({
       name: 'ork_scheduler_jobs',
-      help: 'Jobs by state (queued: waiting for a limit; out: sent to the runners, not finished) and kind',
+      help: 'Jobs by state (queued: waiting for a limit; waiting_for_runner: no live runner has the labels it needs; out: sent to the runners, not finished) and kind',
       labelNames: ['state', 'kind'],
       registers: [this.registry],
       async collect() {
         this.reset();
         for (const row of await rows<{ state: string; kind: string; n: number }>(
-          `SELECT CASE WHEN dispatched_at IS NULL THEN 'queued' ELSE 'out' END AS state, kind, count(*)::int AS n
+          `SELECT CASE WHEN dispatched_at IS NOT NULL THEN 'out' WHEN runner_wait_at IS NOT NULL THEN 'waiting_for_runner' ELSE 'queued' END AS state, kind, count(*)::int AS n
              FROM scheduler.jobs WHERE finished_at IS NULL GROUP BY 1, 2`,
         )) {
           this.set({ state: row.state, kind: row.kind }, row.n);

@@ -1,6 +1,6 @@
 import { trakIdOf } from '@orkestra/application';
 import type { AppendedEvent, HandleResult, TrakCommands } from '@orkestra/application';
-import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, trakIdOfJob } from '@orkestra/domain';
+import { DEADLINE_GRACE_MS, DomainError, budgetExceeded, currentJobId, decidePipeline, evolve, initialState, jobRequirement, trakIdOfJob } from '@orkestra/domain';
 import type { FlowBudget, Job, JobResult, PendingCommand, PipelineInput, PipelineOutput, Timer, TrakEvent, TrakState } from '@orkestra/domain';
 import type { InputScope, JobCancels, JobDeadline, JobOutcome, JobQueue, RateLimitHolds, Transactions, UsageLedger } from './ports.js';
 
@@ -118,6 +118,23 @@ export class PipelineProcessor {
     await this.deps.cancels.cancel(run.jobId, `runner ${run.runnerId} was lost`);
     this.log('runner lost; its agent run goes back to the queue', { ...run });
     await this.onResult({ kind: 'agent-failed', jobId: run.jobId, reason: 'Lost', message: `runner ${run.runnerId} has not been heard from since ${run.lastSeen}` });
+  }
+
+  /** No live runner can take the queued job: its Trak says what it waits for. */
+  async onNoRunner(job: Job): Promise<void> {
+    const { labels, agent } = jobRequirement(job);
+    this.log('no live runner can take a job; it stays queued until one registers', { jobId: job.jobId, labels, ...(agent !== undefined && { agent }) });
+    await this.toTrak(job, `nor:${job.jobId}`, { type: 'RecordNoRunner', data: { jobId: job.jobId, labels, ...(agent !== undefined && { agent }) } });
+  }
+
+  /** A job that waited for a runner went out to one that can take it. */
+  async onRunnerFound(job: Job): Promise<void> {
+    await this.toTrak(job, `rnf:${job.jobId}`, { type: 'RecordRunnerFound', data: { jobId: job.jobId } });
+  }
+
+  /** A command about one of the Trak's jobs, an input of its own. */
+  private async toTrak(job: Job, key: string, command: PendingCommand): Promise<void> {
+    await this.input({ trakId: job.trakId, key, correlationId: job.jobId, tip: { known: undefined } }, (context) => this.command(command, context));
   }
 
   /**

@@ -9,6 +9,7 @@ import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
 import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
 import { PostgresTimerFirer } from '../postgres/postgres-timer-store.js';
 import { PostgresTransactions } from '../postgres/postgres-transactions.js';
+import { RunnerDirectory } from '../runners/runner-directory.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
 import { Loop } from './loop.js';
 
@@ -33,6 +34,12 @@ export interface SchedulerServiceOptions {
   };
 }
 
+/**
+ * How stale the dispatcher's view of the live runners may get while a job waits for labels; the
+ * dispatcher's idle round (2 s) asks again, so a runner that registers gets such a job within seconds.
+ */
+const RUNNER_DIRECTORY_MAX_AGE_MS = 1_000;
+
 /** The scheduler's durable consumers: every Trak event, every runner result. */
 export const schedulerConsumers = (ackWaitMs: number): ConsumerSpec[] => [
   { stream: EVENTS_STREAM.name, durable: 'scheduler-events', filterSubjects: ['ork.evt.*.trak.>'], ackWaitMs },
@@ -51,6 +58,7 @@ export class SchedulerService {
   private readonly dispatching: Loop;
   private readonly firing: Loop;
   private watching: Loop | undefined;
+  private directory: RunnerDirectory | undefined;
   private consumptions: Consumption[] = [];
 
   constructor(private readonly options: SchedulerServiceOptions) {
@@ -60,7 +68,15 @@ export class SchedulerService {
     let cancelled: Promise<KeyValueBucket> | undefined;
     const logOption = log === undefined ? {} : { log };
     this.relay = new OutboxRelay({ databaseUrl: options.databaseUrl, bus, instance: options.instance, ...logOption });
-    const dispatcher = new JobDispatcher({ pool, bus, limits: options.limits, ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }) });
+    const dispatcher = new JobDispatcher({
+      pool,
+      bus,
+      limits: options.limits,
+      ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }),
+      runners: () => this.directory?.live() ?? [],
+      onNoRunner: (job) => this.processor.onNoRunner(job),
+      onRunnerFound: (job) => this.processor.onRunnerFound(job),
+    });
     // Woken when a job is queued or a slot frees; the idle round catches other instances' changes and ended holds.
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
     this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt }) => this.processor.onTimer(timer, dueAt)), ...logOption });
@@ -92,12 +108,16 @@ export class SchedulerService {
     const ackWaitMs = this.options.ackWaitMs ?? 30_000;
     const consumers = schedulerConsumers(ackWaitMs);
     await bus.provision({ streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM], consumers, buckets: [RUNNERS_BUCKET, JOB_CANCELS_BUCKET] });
+    const registry = await bus.bucket(RUNNERS_BUCKET.name);
+    // Read before the first dispatch pass, so a job needing labels is never judged against no runners at all.
+    this.directory = new RunnerDirectory({ registry, maxAgeMs: RUNNER_DIRECTORY_MAX_AGE_MS, onChange: () => this.dispatching.wake(), ...(this.options.log !== undefined && { log: this.options.log }) });
+    await this.directory.refresh();
     this.relay.start();
     this.dispatching.start();
     this.firing.start();
     const watch = new RunnerWatch({
       pool: this.options.pool,
-      registry: await bus.bucket(RUNNERS_BUCKET.name),
+      registry,
       lostAfterMs: this.options.runnerLostMs,
       onLost: (run) => this.processor.onRunLost(run),
     });

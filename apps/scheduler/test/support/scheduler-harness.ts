@@ -1,5 +1,5 @@
-import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject, trakCommands } from '@orkestra/application';
-import type { Consumption, TrakCommands } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, labelPool, labelSubsets, resultMsgId, resultSubject, runnerJobConsumers, trakCommands } from '@orkestra/application';
+import type { Consumption, KeyValueBucket, TrakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import type { FlowDefinition, Job, JobResult, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
@@ -80,6 +80,61 @@ export class ScriptedRunners {
   }
 }
 
+/**
+ * A stand-in for one runner with labels: reads the queues a runner with its labels reads (the same
+ * durables, shared with other runners), registers in `ork_runners` as a runner does, and answers
+ * by script. Nothing else may read `ORK_JOBS` in its spec file: an unfiltered reader overlaps these.
+ */
+export class LabelledRunner {
+  readonly received: Job[] = [];
+  private consumptions: Consumption[] = [];
+  private registry: KeyValueBucket | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly bus: JetStreamBus,
+    readonly name: string,
+    readonly labels: readonly string[],
+    private readonly script: RunnerScript,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumers = runnerJobConsumers(['claudecode'], this.labels, 30_000);
+    await this.bus.provision({ streams: [JOBS_STREAM, RESULTS_STREAM], consumers, buckets: [RUNNERS_BUCKET] });
+    for (const consumer of consumers) {
+      this.consumptions.push(
+        await this.bus.consume(JOBS_STREAM.name, consumer.durable, async (message) => {
+          const job = message.json<Job>();
+          this.received.push(job);
+          for (const result of await this.script(job)) await this.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
+        }),
+      );
+    }
+    this.registry = await this.bus.bucket(RUNNERS_BUCKET.name);
+    const register = () =>
+      this.registry!.put(this.name, {
+        name: this.name,
+        labels: this.labels,
+        pools: labelSubsets(this.labels).map(labelPool).filter((pool) => pool !== ''),
+        agents: ['claudecode'],
+        slots: 4,
+        lastSeen: new Date().toISOString(),
+      });
+    await register();
+    this.heartbeat = setInterval(() => void register().catch(() => undefined), 5_000);
+  }
+
+  jobIds(): string[] {
+    return this.received.map((j) => j.jobId);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await Promise.all(this.consumptions.map((c) => c.stop()));
+    await this.registry?.delete(this.name);
+  }
+}
+
 /** A migrated database and a namespaced NATS for one spec file, and schedulers to run on them. */
 export class SchedulerHarness {
   readonly pool: pg.Pool;
@@ -135,6 +190,10 @@ export class SchedulerHarness {
 
   runners(script: RunnerScript): ScriptedRunners {
     return new ScriptedRunners(this.bus, script);
+  }
+
+  labelledRunner(name: string, labels: readonly string[], script: RunnerScript = happyRunner(name)): LabelledRunner {
+    return new LabelledRunner(this.bus, name, labels, script);
   }
 
   /** Sends a person's command (its metadata names who and when). */
