@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESERVED_ARTIFACT_NAMES, RUNNER_LABEL_PATTERN, RUNNER_LABEL_RULE, WORKFLOW_DEFAULTS, resolveAgentChoice } from '@orkestra/domain';
+import { MAX_RUNNER_LABELS, RESERVED_ARTIFACT_NAMES, RUNNER_LABEL_PATTERN, RUNNER_LABEL_RULE, WORKFLOW_DEFAULTS, canonicalLabels, resolveAgentChoice } from '@orkestra/domain';
 
 /*
  * The snake_case shape of `.orkestra/workflow.yaml` (ORKESTRA-SPEC §2.1). Field-local rules live
@@ -54,7 +54,11 @@ const stageSchema = z.strictObject({
   agent_timeout_seconds: z.number().gt(0).default(WORKFLOW_DEFAULTS.agentTimeoutSeconds),
   // Runner labels the stage needs; leaving the key out means any runner, so an empty list is a mistake.
   // A label no runner may have (runners refuse such labels) would leave the stage waiting for ever.
-  runs_on: z.array(runnerLabel).min(1).optional(),
+  runs_on: z
+    .array(runnerLabel)
+    .min(1)
+    .refine((labels) => canonicalLabels(labels).length <= MAX_RUNNER_LABELS, { message: `must list at most ${MAX_RUNNER_LABELS} labels: no runner may have more` })
+    .optional(),
 });
 
 const flowSchema = z.strictObject({

@@ -146,13 +146,15 @@ describe('parseWorkflow given stages that name runner labels', () => {
     expect(ship).not.toHaveProperty('runsOn');
   });
 
-  it('wants a non-empty list of non-blank labels, and still rejects a misspelt key', () => {
+  it('wants a non-empty list of at most 4 labels a runner may have, and still rejects a misspelt key', () => {
     expect(issuesOf(text('runs_on: []'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must have at least 1 item']);
     expect(issuesOf(text('runs_on: [gpu, "  "]'))).toEqual(['workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must not be empty']);
     expect(issuesOf(text('runs_on: gpu'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must be a list']);
     expect(issuesOf(text('runs_on: [gpu, big memory]'))).toEqual([
       'workflow.yaml:6:24 flows.default.stages[0].runs_on[1] must be a runner label: a letter or digit, then letters, digits, "-" or "_", at most 32 in all',
     ]);
+    expect(issuesOf(text('runs_on: [a, b, c, d, e]'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].runs_on must list at most 4 labels: no runner may have more']);
+    expect(parseWorkflow(text('runs_on: [a, b, c, d, A]')).flows[0]?.stages[0]?.runsOn).toEqual(['a', 'b', 'c', 'd', 'A']);
     expect(issuesOf(text('run_on: [gpu]'))).toEqual(['workflow.yaml:6:9 flows.default.stages[0].run_on is not a known key']);
   });
 });
