@@ -138,6 +138,29 @@ describe('a runner on the bus', () => {
     await service.drain(1_000);
   });
 
+  it('holds no more jobs than its slots across all its queues, leaving the rest to other runners', async () => {
+    const [a, b, c] = [fakeExecutor(), fakeExecutor(), fakeExecutor()];
+    const labels = ['gpu', 'linux'];
+    const first = runner(bus, a.executor, { name: 'runner-a', labels });
+    await first.start();
+    for (const [i, runsOn] of [[], ['gpu'], ['linux'], ['gpu', 'linux']].entries()) await send(bus, { ...gateJob(`job-${i}`), ...(runsOn.length > 0 && { runsOn }) });
+    await eventually(() => expect(a.ran).toHaveLength(1));
+
+    // Full, it took one job from one of its twelve queues and left the other three on the bus.
+    const second = runner(bus, b.executor, { name: 'runner-b', labels });
+    await second.start();
+    await eventually(() => expect(b.ran).toHaveLength(1));
+    const third = runner(bus, c.executor, { name: 'runner-c', labels });
+    await third.start();
+    await eventually(() => expect(c.ran).toHaveLength(1));
+    expect(a.ran).toHaveLength(1);
+
+    for (const fake of [a, b, c]) fake.finish(fake.ran[0]!);
+    await eventually(() => expect([...a.ran, ...b.ran, ...c.ran].sort()).toEqual(['job-0', 'job-1', 'job-2', 'job-3']));
+    for (const fake of [a, b, c]) for (const id of fake.ran) fake.finish(id);
+    await Promise.all([first.drain(1_000), second.drain(1_000), third.drain(1_000)]);
+  });
+
   it('never runs more jobs at once than it has slots, and keeps waiting jobs alive past the ack wait', async () => {
     const fake = fakeExecutor();
     const service = runner(bus, fake.executor, { slots: 2 });

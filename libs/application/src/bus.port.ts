@@ -110,6 +110,20 @@ export interface ConsumeOptions {
   readonly retryDelayMs?: number;
   /** Called when a handler throws, before the message is nakked. */
   readonly onError?: (error: unknown, message: BusMessage) => void;
+  /**
+   * Room shared by several consumptions of one process (a runner's queues, one per kind of work
+   * and label pool): none takes more messages than `free()` says, besides its own `concurrency`,
+   * so a full process leaves messages to others instead of holding one per queue.
+   */
+  readonly capacity?: ConsumeCapacity;
+}
+
+/** Room for messages shared by several consumptions; see `ConsumeOptions.capacity`. */
+export interface ConsumeCapacity {
+  /** Messages that may be taken now. */
+  free(): number;
+  /** Calls `listener` whenever room frees up; returns what stops the calls. */
+  onFree(listener: () => void): () => void;
 }
 
 export interface Consumption {

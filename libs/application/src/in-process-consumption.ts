@@ -8,6 +8,7 @@ export class InProcessConsumption implements Consumption, DeliveryTarget {
   private readonly concurrency: number;
   private readonly retryDelayMs: number;
   private stopped = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly consumer: InProcessConsumer,
@@ -16,11 +17,13 @@ export class InProcessConsumption implements Consumption, DeliveryTarget {
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.unsubscribe = options.capacity?.onFree(() => consumer.schedule()) ?? (() => undefined);
     consumer.attach(this);
   }
 
   get free(): number {
-    return this.stopped ? 0 : this.concurrency - this.running.size;
+    if (this.stopped) return 0;
+    return Math.min(this.concurrency - this.running.size, this.options.capacity?.free() ?? Infinity);
   }
 
   deliver(delivery: Delivery): void {
@@ -34,6 +37,7 @@ export class InProcessConsumption implements Consumption, DeliveryTarget {
   async stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
+      this.unsubscribe();
       this.consumer.detach(this);
     }
     await Promise.all([...this.running]);

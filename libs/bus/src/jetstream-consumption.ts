@@ -21,7 +21,9 @@ export interface JetStreamConsumptionContext {
 
 /**
  * Pulls a durable consumer's messages and runs the handler on them, never more than
- * `concurrency` at a time: each pull asks for as many messages as there are free slots.
+ * `concurrency` at a time: each pull asks for as many messages as there are free slots, and no
+ * more than a shared `capacity` has room for. Pulls already waiting on the server when the
+ * capacity fills may still bring a message each; the handler has those.
  */
 export class JetStreamConsumption implements Consumption {
   private readonly running = new Set<Promise<void>>();
@@ -31,6 +33,7 @@ export class JetStreamConsumption implements Consumption {
   private batch: ConsumerMessages | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly consumer: Consumer,
@@ -40,12 +43,14 @@ export class JetStreamConsumption implements Consumption {
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.unsubscribe = options.capacity?.onFree(() => this.wake?.()) ?? (() => undefined);
     this.loop = this.pull();
   }
 
   async stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
+      this.unsubscribe();
       this.wake?.();
       this.batch?.stop();
     }
@@ -55,8 +60,9 @@ export class JetStreamConsumption implements Consumption {
 
   private async pull(): Promise<void> {
     while (!this.stopping && !this.context.connection.isClosed()) {
-      const free = this.concurrency - this.running.size;
-      if (free === 0) {
+      // A pull asks for no more than this consumption and the shared capacity both have room for.
+      const free = Math.min(this.concurrency - this.running.size, this.options.capacity?.free() ?? Infinity);
+      if (free <= 0) {
         await this.sleep();
         continue;
       }

@@ -299,6 +299,23 @@ export function describeBusBehaviour(name: string, newBus: () => Promise<Bus>): 
     it('runs one handler at a time by default', async () => {
       expect(await maxInFlight(undefined, 4)).toBe(1);
     }, SLOW);
+
+    it('takes nothing on any consumption sharing a capacity while it has no room, and takes again once it frees', async () => {
+      await bus.provision(topology(worker({ durable: 'a', filterSubjects: ['job.a'] }), worker({ durable: 'b', filterSubjects: ['job.b'] })));
+      let room = 0;
+      const listeners = new Set<() => void>();
+      const capacity = { free: () => room, onFree: (listener: () => void) => (listeners.add(listener), () => void listeners.delete(listener)) };
+      const a = await record('a', async () => undefined, { concurrency: 2, capacity });
+      const b = await record('b', async () => undefined, { concurrency: 2, capacity });
+      await publishJob('job.a');
+      await publishJob('job.b');
+      await sleep(300);
+      expect([...a.deliveries, ...b.deliveries]).toHaveLength(0);
+
+      room = 2;
+      for (const listener of listeners) listener();
+      await eventually(() => expect([...a.deliveries, ...b.deliveries]).toHaveLength(2), 8000);
+    }, SLOW);
   });
 
   describe(`${name}: work queues and limits`, () => {

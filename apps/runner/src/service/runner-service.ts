@@ -12,7 +12,7 @@ import {
   resultSubject,
   runnerJobConsumers,
 } from '@orkestra/application';
-import type { Bus, BusMessage, Consumption, KeyValueBucket } from '@orkestra/application';
+import type { Bus, BusMessage, ConsumeCapacity, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
 import type { JobHooks } from '../jobs/runner-jobs.js';
 import { Slots } from './slots.js';
@@ -92,6 +92,17 @@ export class RunnerService {
   private readonly startedAt: string;
   /** The label pools it reads besides the one for jobs any runner may take; in the registry, so the scheduler knows it routes by labels. */
   private pools: string[] = [];
+  /** Jobs taken from the bus and not done with, waiting for a slot or running. */
+  private held = 0;
+  private readonly roomListeners = new Set<() => void>();
+  /** Shared by all its queues: a runner with every slot taken asks none of them for more. */
+  private readonly capacity: ConsumeCapacity = {
+    free: () => this.options.identity.slots - this.held,
+    onFree: (listener) => {
+      this.roomListeners.add(listener);
+      return () => this.roomListeners.delete(listener);
+    },
+  };
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
@@ -112,8 +123,9 @@ export class RunnerService {
     this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? 10_000);
     for (const consumer of consumers) {
       this.consumptions.push(
-        await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.handle(message), {
+        await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.hold(message), {
           concurrency: identity.slots,
+          capacity: this.capacity,
           onError: (error, message) => this.log('job handling failed; it will be redelivered', { subject: message.subject, error: String(error) }),
         }),
       );
@@ -132,6 +144,17 @@ export class RunnerService {
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
     await this.registry?.delete(this.options.identity.name).catch(() => undefined);
     this.log('runner drained', { name: this.options.identity.name });
+  }
+
+  /** Counts the job as held while it is handled, so the runner's queues take no more than its slots. */
+  private async hold(message: BusMessage): Promise<void> {
+    this.held++;
+    try {
+      await this.handle(message);
+    } finally {
+      this.held--;
+      for (const listener of this.roomListeners) listener();
+    }
   }
 
   private async handle(message: BusMessage): Promise<void> {
