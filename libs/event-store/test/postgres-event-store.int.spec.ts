@@ -87,7 +87,7 @@ describe('migrations', () => {
         '1764300000000_projects-and-users',
         '1764400000000_trak-views',
         '1764600000000_webhooks',
-        '1764700000000_runner-waits',
+        '1764900000000_runner-waits',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {
