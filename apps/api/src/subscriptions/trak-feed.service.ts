@@ -46,7 +46,8 @@ export class TrakFeed implements OnApplicationShutdown {
       },
       () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`),
     );
-    link.unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(map(event)) }, cursor);
+    // Every subscriber gets the same object for an event, so its execution is shared (see sharedSubscribe).
+    link.unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(shared(event, map)) }, cursor);
     if (link.closed) link.unsubscribe();
     return channel;
   }
@@ -60,4 +61,14 @@ function parseCursor(after: string | null | undefined): number | undefined {
   if (after == null || after === '') return undefined;
   if (!/^\d{1,15}$/.test(after)) throw new ApiError('VALIDATION_FAILED', 'after: not a cursor this server gave out (pass a `cursor` from an update)', { field: 'after' });
   return Number(after);
+}
+
+const payloads = new WeakMap<object, WeakMap<object, unknown>>();
+
+/** `map(event)`, computed once per event and mapping function. */
+function shared<E extends object, T>(event: E, map: (event: E) => T): T {
+  let byMap = payloads.get(event);
+  if (byMap === undefined) payloads.set(event, (byMap = new WeakMap()));
+  if (!byMap.has(map)) byMap.set(map, map(event));
+  return byMap.get(map) as T;
 }
