@@ -15,9 +15,14 @@ import { ApiStores } from './api-stores.js';
 export class ReadModels {
   private readonly logger = new Logger('api');
   readonly runner: ProjectionRunner;
+  /** The projections' names (their checkpoints) and the tables they own. */
+  readonly names: readonly string[];
+  readonly tables: readonly string[];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig, stores: ApiStores) {
     const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection()];
+    this.names = projections.map((p) => p.name);
+    this.tables = projections.flatMap((p) => p.tables);
     this.runner = new ProjectionRunner({
       pool: stores.pool,
       databaseUrl: config.databaseUrl!,

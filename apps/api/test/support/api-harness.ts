@@ -8,6 +8,8 @@ import { OutboxRelay } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
 import { createApp, loadApiConfig } from '../../src/index.js';
+import { ApiStores } from '../../src/shell/api-stores.js';
+import { ReadModels } from '../../src/shell/read-models.service.js';
 import { graphqlData } from './graphql-client.js';
 
 /** The api on a free port over a database of its own, and the first admin's token. */
@@ -69,4 +71,27 @@ export async function startApi(options: { readonly nats?: boolean; readonly env?
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every row of every read model the api keeps, by table, in a stable order (for comparing with a rebuild). */
+export async function readModelRows(api: ApiHarness): Promise<Record<string, unknown[]>> {
+  const readModels = api.app.get(ReadModels);
+  const pool = api.app.get(ApiStores).pool;
+  // Everything appended so far applied first: the background loop may be a batch behind.
+  const { rows: last } = await pool.query<{ position: string }>('SELECT max(global_position) AS position FROM messages');
+  for (const name of readModels.names) {
+    await readModels.settle(name, async () => {
+      const { rows: at } = await pool.query<{ position: string }>('SELECT global_position AS position FROM checkpoints WHERE name = $1', [name]);
+      return Number(at[0]?.position ?? 0) >= Number(last[0]?.position ?? 0);
+    });
+  }
+  const rows: Record<string, unknown[]> = {};
+  for (const table of readModels.tables) rows[table] = (await pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows;
+  return rows;
+}
+
+/** Empties every read model and replays the whole log into it. */
+export async function rebuildReadModels(api: ApiHarness): Promise<void> {
+  const readModels = api.app.get(ReadModels);
+  for (const name of readModels.names) await readModels.runner.rebuild(name);
 }
