@@ -86,6 +86,7 @@ describe('migrations', () => {
         '1764200000000_scheduler',
         '1764300000000_projects-and-users',
         '1764400000000_trak-views',
+        '1764500000000_trak-timeline',
         '1764600000000_webhooks',
       ]);
       expect(await migrate(other.url)).toEqual([]);
