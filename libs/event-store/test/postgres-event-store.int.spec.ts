@@ -87,6 +87,7 @@ describe('migrations', () => {
         '1764300000000_projects-and-users',
         '1764400000000_trak-views',
         '1764600000000_webhooks',
+        '1764700000000_trak-timeline',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {

@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { TrakStatus } from '@orkestra/domain';
+import type { PositionedTrakEvent } from '@orkestra/read-models';
 
 /** The domain's statuses, as GraphQL enum values of the same names. */
 export enum TrakStatusValue {
@@ -130,4 +131,6 @@ export class Trak {
   @Field(() => String) updatedAt!: string;
   @Field(() => Int, { description: 'Number of events in its stream; `trak(id, at:)` reads it as it stood at any of them.' })
   version!: number;
+  /** Not in the schema: the events this view was folded from, when its resolver read them; the timeline fields fold them too. */
+  events?: readonly PositionedTrakEvent[];
 }
