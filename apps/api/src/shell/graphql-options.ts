@@ -1,4 +1,9 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { SubscriptionConfig } from '@nestjs/graphql';
 import type { Context } from 'graphql-ws';
@@ -29,6 +34,8 @@ export function graphqlOptions(contexts: ApiContextFactory): ApolloDriverConfig 
     sortSchema: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // No HTTP caching hints are served, so the cache-control plugin would only wrap every field's resolver for nothing.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     subscriptions: {
       'graphql-ws': {
         onConnect: async (ctx: Context) => {
