@@ -76,6 +76,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       runnerName: config.name,
       git,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      onMalformed: (subject, error) => this.service?.noteMalformed('finished-traks', subject, error),
     });
     await this.collection.start();
     if (agents.length === 0) this.logger.warn('No agent CLI found (claude, opencode): this runner takes gate and integration jobs only');
