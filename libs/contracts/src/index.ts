@@ -12,7 +12,7 @@ export {
   triggerSchema,
   usageSchema,
 } from './trak-values.contract.js';
-export { agentRunJobSchema, gateRunJobSchema, integrationJobSchema, jobSchema, repoRefSchema } from './jobs.contract.js';
+export { agentRunJobSchema, gateRunJobSchema, integrationJobSchema, jobSchema, projectRepositorySchema, repoRefSchema } from './jobs.contract.js';
 export { jobResultSchema, storedJobResultSchema } from './job-results.contract.js';
 export { publishedEventSchema, type PublishedEvent } from './published-event.contract.js';
 export { diskReportSchema, projectDiskUsageSchema, runnerEntrySchema, type DiskReport, type ProjectDiskUsage, type RunnerEntry } from './runner-registry.contract.js';

@@ -1,4 +1,4 @@
-import type { AgentRunJob, GateRunJob, IntegrationJob, Job, OutputContract, RepoRef, WorkflowOverviewEntry } from '@orkestra/domain';
+import type { AgentRunJob, GateRunJob, IntegrationJob, Job, OutputContract, ProjectRepository, RepoRef, WorkflowOverviewEntry } from '@orkestra/domain';
 import { z } from 'zod';
 import { mirror } from './mirror.js';
 import { artifactRecordSchema, resourceSchema, siblingSummarySchema, stageDefinitionSchema, triggerSchema } from './trak-values.contract.js';
@@ -11,6 +11,8 @@ const count = z.number().int().nonnegative();
 
 export const repoRefSchema = mirror<RepoRef>()(z.object({ branch: z.string().min(1), baseBranch: z.string().min(1), baseCommit: z.string().optional() }));
 
+export const projectRepositorySchema = mirror<ProjectRepository>()(z.object({ remote: z.string().min(1), setupScript: z.string().min(1).optional() }));
+
 const outputContractSchema = mirror<OutputContract>()(z.object({ kind: z.enum(['artifact', 'verdict', 'subtasks']), artifact: z.string(), routeTo: z.array(z.string()) }));
 
 const workflowEntrySchema = mirror<WorkflowOverviewEntry>()(z.object({ stage: z.string(), artifact: z.string(), description: z.string().optional(), current: z.boolean() }));
@@ -21,6 +23,7 @@ export const agentRunJobSchema = mirror<AgentRunJob>()(
     jobId: id,
     trakId: id,
     projectId: id,
+    repository: projectRepositorySchema.optional(),
     flow: z.string(),
     stage: stageDefinitionSchema,
     iteration: count,
@@ -44,6 +47,7 @@ export const gateRunJobSchema = mirror<GateRunJob>()(
     jobId: id,
     trakId: id,
     projectId: id,
+    repository: projectRepositorySchema.optional(),
     stage: z.string(),
     iteration: count,
     command: z.string(),
@@ -59,6 +63,7 @@ export const integrationJobSchema = mirror<IntegrationJob>()(
     jobId: id,
     trakId: id,
     projectId: id,
+    repository: projectRepositorySchema.optional(),
     mode: z.enum(['merge', 'pr']),
     repo: repoRefSchema,
     title: z.string(),

@@ -34,7 +34,7 @@ function as<S extends TrakState['status']>(state: TrakState, status: S): StateOf
 }
 
 // A Trak whose gate failed once: its second run resumes the session with the gate's output as its trigger.
-const created = command('CreateTrak', { trakId: 't-1', projectId: 'p-1', title: 'Add /health', description: 'Expose it', flow, subtaskFlows: {}, baseBranch: 'main', branch: 'ork/t-1', autoMode: true });
+const created = command('CreateTrak', { trakId: 't-1', projectId: 'p-1', title: 'Add /health', description: 'Expose it', flow, subtaskFlows: {}, baseBranch: 'main', branch: 'ork/t-1', autoMode: true, repository: { remote: '/srv/git/shop.git', setupScript: 'bin/setup' } });
 const firstRun = [
   created,
   command('RequestAgentRun', { runId: 't-1_a0_1' }),
@@ -49,7 +49,7 @@ describe('jobs the domain builds', () => {
     const retry = agentRunJob(as(drive(...secondRun), 'AgentRunning'));
     const gate = gateRunJob(as(drive(...firstRun), 'GateRunning'))!;
     const integration = integrationJob(as(drive(...firstRun), 'GateRunning').trak, 't-1_i1', 'merge');
-    expect(retry).toMatchObject({ trigger: { kind: 'gate_failure' }, session: { mode: 'resume', sessionId: 'ses-1' }, artifacts: [expect.objectContaining({ name: 'summary' })] });
+    expect(retry).toMatchObject({ repository: { remote: '/srv/git/shop.git' }, trigger: { kind: 'gate_failure' }, session: { mode: 'resume', sessionId: 'ses-1' }, artifacts: [expect.objectContaining({ name: 'summary' })] });
 
     for (const job of [agentRunJob(as(drive(created, command('RequestAgentRun', { runId: 't-1_a0_1' })), 'AgentRunning')), retry, gate, integration] satisfies Job[]) {
       expect(parseMessage(jobSchema, JSON.parse(JSON.stringify(job)), 'job')).toEqual(job);
@@ -74,6 +74,7 @@ describe('a malformed job', () => {
     ['a bad element of a list', { ...job, artifacts: [{ ...(job['artifacts'] as object[])[0], iteration: -1 }] }, 'job.artifacts[0].iteration: Too small: expected number to be >=0'],
     ['an unknown trigger', { ...job, trigger: { kind: 'whim' } }, 'job.trigger.kind: expected "rejection" | "integration" | "answers" | "interrupted" | "gate_failure" | "redirect" | "restart" | "user_message" | "malformed_output" | "agent_failure"'],
     ['not an object at all', [job], 'job: expected object, got array'],
+    ['a repository without a remote', { ...job, repository: { setupScript: 'x' } }, 'job.repository.remote: missing (expected string)'],
   ])('is refused with a reason naming the path: %s', (_what, value, reason) => {
     expect(refusal(value)).toBe(reason);
   });

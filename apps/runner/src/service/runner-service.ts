@@ -32,6 +32,10 @@ export interface RunnerServiceOptions {
   readonly heartbeatMs?: number;
   /** How often a running job looks whether the scheduler called it off. Default 2 s. */
   readonly cancelPollMs?: number;
+  /** Whether this runner takes the job's project; a job it does not take goes back to the queue for another runner. Default: every project. */
+  readonly serves?: (job: Job) => boolean;
+  /** How long a job handed back waits before it is offered again. Default 1 s. */
+  readonly handBackDelayMs?: number;
   /** Disk use for the registry entry, read at every write. */
   readonly status?: () => { readonly disk?: DiskReport };
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -133,6 +137,12 @@ export class RunnerService {
       // Never runnable as sent: not redelivered, not retried.
       message.term(job.reason);
       this.noteMalformed('jobs', message.subject, job);
+      return;
+    }
+    if (this.options.serves?.(job) === false) {
+      // Another runner may serve the project; this one must not fail the job for it.
+      message.nak(this.options.handBackDelayMs ?? 1_000);
+      this.log('job of a project this runner does not serve; handed back', { jobId: job.jobId, projectId: job.projectId });
       return;
     }
     const cancelled = await this.cancelOf(job.jobId);
