@@ -69,7 +69,8 @@ describe('the Postgres event store reading the whole log', () => {
       await otherPool.end();
       await other.drop();
     }
-  });
+    // A database of its own, migrated: seconds when the machine is busy with the rest of the suite.
+  }, 20_000);
 });
 
 describe('migrations', () => {
