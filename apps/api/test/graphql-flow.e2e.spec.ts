@@ -77,7 +77,8 @@ beforeAll(async () => {
   agents = await startScriptedAgents(server, script);
   const nats = api.nats!;
   scheduler = startSchedulerProcess({ databaseUrl: api.database.url, nats: nats.nats, instance: 'flow' });
-  runner = await startRunnerMachine({ name: 'box-1', dir, nats: nats.nats, bus: nats.bus, modelUrl: agents.url, projects: { shop: remote } });
+  // No entry for the project: the runner clones the remote the project was registered with, which every job carries.
+  runner = await startRunnerMachine({ name: 'box-1', dir, nats: nats.nats, bus: nats.bus, modelUrl: agents.url, projects: {} });
 }, 120_000);
 
 afterAll(async () => {

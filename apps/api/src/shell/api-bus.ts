@@ -1,5 +1,5 @@
-import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
+import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/contracts';
 import { connectBus } from '@orkestra/bus';
 
 /**

@@ -1,4 +1,5 @@
-import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject, trakCommands } from '@orkestra/application';
+import { trakCommands } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, jobSchema, resultMsgId, resultSubject } from '@orkestra/contracts';
 import type { Consumption, TrakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import type { FlowDefinition, Job, JobResult, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
@@ -58,7 +59,7 @@ export class ScriptedRunners {
       JOBS_STREAM.name,
       'scripted-runners',
       async (message) => {
-        const job = message.json<Job>();
+        const job = jobSchema.parse(message.json());
         this.received.push(job);
         this.receivedAt.set(job.jobId, Date.now());
         for (const result of await this.script(job)) await this.publish(result);

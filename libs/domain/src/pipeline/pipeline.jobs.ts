@@ -1,7 +1,7 @@
 import { agentRunId, gateRunId } from '../trak/trak.ids.js';
 import type { StateOf, TrakRecord, TrakState } from '../trak/trak.state.js';
 import { earlierStages, stageDefinition, stageIndex } from '../trak/trak.rules.js';
-import type { IntegrationMode } from '../trak/trak.values.js';
+import type { IntegrationMode, ProjectRepository } from '../trak/trak.values.js';
 import type { AgentRunJob, GateRunJob, IntegrationJob, OutputContract, RepoRef } from './pipeline.types.js';
 
 export const runIdFor = (trak: TrakRecord, stage: string, iteration: number): string =>
@@ -19,6 +19,7 @@ export function agentRunJob(state: StateOf<'AgentRunning'>): AgentRunJob {
     jobId: run.runId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     flow: trak.flow.name,
     stage,
     iteration: current.iteration,
@@ -56,6 +57,7 @@ export function gateRunJob(state: StateOf<'GateRunning'>): GateRunJob | undefine
     jobId: state.gateRunId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     stage: current.stage,
     iteration: current.iteration,
     command: gate.command,
@@ -79,6 +81,7 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
     jobId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     mode,
     repo: repoOf(trak),
     title: trak.title,
@@ -87,6 +90,8 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
     ...(trak.parent !== undefined && { parentId: trak.parent.trakId }),
   };
 }
+
+const repositoryOf = (trak: TrakRecord): { readonly repository?: ProjectRepository } => (trak.repository === undefined ? {} : { repository: trak.repository });
 
 function repoOf(trak: TrakRecord): RepoRef {
   return { branch: trak.branch, baseBranch: trak.baseBranch, ...(trak.baseCommit !== undefined && { baseCommit: trak.baseCommit }) };
