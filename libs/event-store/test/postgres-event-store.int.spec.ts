@@ -92,6 +92,7 @@ describe('migrations', () => {
         '1764400000000_trak-views',
         '1764600000000_webhooks',
         '1764700000000_trak-timeline',
+        '1764800000000_log-lines',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {

@@ -131,4 +131,16 @@ describe('the generated Prisma client over the migrated database', () => {
       'work', 1, 7n, 'npm test', new Date(minutesLater(4)), new Date(minutesLater(5)), 'failed', false, 2, false, 'boom',
     ]);
   });
+
+  it('reads the kept log lines', async () => {
+    await pool.query(
+      `INSERT INTO read.log_lines (job_id, attempt, seq, stream_seq, trak_id, job_kind, stage_index, iteration, kind, at, line)
+       VALUES ('t-4_a0_1', 1, 1, 42, 't-4', 'agent-run', 0, 1, 'text', $1, $2)`,
+      [trakFixtures.NOW, JSON.stringify({ seq: 1, attempt: 1, at: trakFixtures.NOW, kind: 'text', text: 'hello' })],
+    );
+    const line = await prisma.logLineRow.findUniqueOrThrow({ where: { jobId_attempt_seq: { jobId: 't-4_a0_1', attempt: 1, seq: 1 } } });
+    expect([line.streamSeq, line.trakId, line.jobKind, line.stageIndex, line.iteration, line.kind, line.at, line.line]).toEqual([
+      42n, 't-4', 'agent-run', 0, 1, 'text', new Date(trakFixtures.NOW), { seq: 1, attempt: 1, at: trakFixtures.NOW, kind: 'text', text: 'hello' },
+    ]);
+  });
 });
