@@ -1,10 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bareRemote } from '@orkestra/testing';
 import { ApiStores } from '../src/shell/api-stores.js';
 import { errorCode, graphql, graphqlData } from './support/graphql-client.js';
-import { startApi } from './support/api-harness.js';
+import { registerProject, startApi } from './support/api-harness.js';
 import type { ApiHarness } from './support/api-harness.js';
 
 // Every mutation, given bad input, answers a typed error naming the field, never INTERNAL, and
@@ -17,11 +14,7 @@ const eventCount = async (): Promise<number> => Number((await api.app.get(ApiSto
 
 beforeAll(async () => {
   api = await startApi();
-  const remote = await bareRemote(await mkdtemp(path.join(api.dir, 'remote-')), {
-    '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: work\n        artifact: summary\n    integration:\n      on_failure: work\n',
-    '.orkestra/agents/work.md': 'Work.',
-  });
-  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id: 'shop', name: 'Shop', remote } }, api.adminToken);
+  await registerProject(api, 'shop');
   const created = await graphqlData<{ createTrak: { id: string } }>(
     api.url,
     'mutation($input: CreateTrakInput!) { createTrak(input: $input) { id } }',

@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bareRemote, eventually } from '@orkestra/testing';
+import { eventually } from '@orkestra/testing';
 import { errorCode, graphql, graphqlData } from './support/graphql-client.js';
-import { startApi } from './support/api-harness.js';
+import { registerProject, startApi } from './support/api-harness.js';
 import type { ApiHarness } from './support/api-harness.js';
 
 let api: ApiHarness;
@@ -23,11 +21,7 @@ const page = (variables: Record<string, unknown>) =>
 
 beforeAll(async () => {
   api = await startApi();
-  const remote = await bareRemote(await mkdtemp(path.join(api.dir, 'remote-')), {
-    '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: work\n        artifact: summary\n    integration:\n      on_failure: work\n',
-    '.orkestra/agents/work.md': 'Work.',
-  });
-  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id: 'shop', name: 'Shop', remote } }, api.adminToken);
+  await registerProject(api, 'shop');
   for (let i = 1; i <= 7; i++) {
     const data = await graphqlData<{ createTrak: { id: string } }>(
       api.url,
@@ -38,6 +32,8 @@ beforeAll(async () => {
     created.push(data.createTrak.id);
   }
   await graphqlData(api.url, 'mutation($input: CancelInput!) { cancel(input: $input) { id } }', { input: { trakId: created[1], reason: 'not needed' } }, api.adminToken);
+  // The list is a read model: wait until it has every Trak and the cancel.
+  await eventually(async () => expect((await page({ first: 50, filter: { status: ['Cancelled'] } })).traks.edges).toHaveLength(1));
   await eventually(async () => expect((await page({ first: 50 })).traks.edges).toHaveLength(7));
 }, 60_000);
 

@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LOGS_STREAM, RUNNERS_BUCKET, logSubject } from '@orkestra/contracts';
 import { agentRunId, gateRunId } from '@orkestra/domain';
-import { bareRemote, eventually } from '@orkestra/testing';
+import { eventually } from '@orkestra/testing';
 import type { Client } from 'graphql-ws';
 import { errorCode, graphql, graphqlData, subscriptionClient } from './support/graphql-client.js';
-import { startApi } from './support/api-harness.js';
+import { registerProject, startApi } from './support/api-harness.js';
 import type { ApiHarness } from './support/api-harness.js';
 
 let api: ApiHarness;
@@ -33,12 +31,11 @@ const logs = (variables: Record<string, unknown>) =>
 
 beforeAll(async () => {
   api = await startApi({ nats: true });
-  const remote = await bareRemote(await mkdtemp(path.join(api.dir, 'remote-')), {
+  await registerProject(api, 'shop', {
     '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: plan\n        artifact: plan\n      - name: work\n        artifact: summary\n        gate:\n          command: make test\n    integration:\n      on_failure: work\n',
     '.orkestra/agents/plan.md': 'Plan.',
     '.orkestra/agents/work.md': 'Work.',
   });
-  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id: 'shop', name: 'Shop', remote } }, api.adminToken);
   const created = await graphqlData<{ createTrak: { id: string } }>(api.url, 'mutation { createTrak(input: { project: "shop", title: "T", description: "" }) { id } }', {}, api.adminToken);
   trakId = created.createTrak.id;
   await publish(agentRunId(trakId, 0, 1), 1, { kind: 'text', text: 'Planning.' });

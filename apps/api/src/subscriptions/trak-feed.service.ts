@@ -36,19 +36,10 @@ export class TrakFeed implements OnApplicationShutdown {
   async stream<T>(matches: (change: FeedEvent<TrakChange>) => boolean, map: (change: FeedEvent<TrakChange>) => T, after: string | null | undefined): Promise<AsyncIterableIterator<T>> {
     if (this.feed === undefined) throw new ApiError('UNAVAILABLE', 'Subscriptions need the api to be connected to NATS (ORK_API_NATS_URL)');
     const cursor = parseCursor(after);
-    // The client may go away while the subscription is still catching up.
-    const link: { unsubscribe?: () => void; closed: boolean } = { closed: false };
-    const channel = new Channel<T>(
-      QUEUE_LIMIT,
-      () => {
-        link.closed = true;
-        link.unsubscribe?.();
-      },
-      () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`),
-    );
+    const channel = new Channel<T>(QUEUE_LIMIT, () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`));
     // Every subscriber gets the same object for an event, so its execution is shared (see sharedSubscribe).
-    link.unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(shared(event, map)) }, cursor);
-    if (link.closed) link.unsubscribe();
+    const unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(shared(event, map)) }, cursor);
+    channel.whenClosed(unsubscribe);
     return channel;
   }
 

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import { OutboxRelay } from '@orkestra/event-store';
-import { testDatabase, testNats } from '@orkestra/testing';
+import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
 import { createApp, loadApiConfig } from '../../src/index.js';
 import { ApiStores } from '../../src/shell/api-stores.js';
@@ -94,4 +94,17 @@ export async function readModelRows(api: ApiHarness): Promise<Record<string, unk
 export async function rebuildReadModels(api: ApiHarness): Promise<void> {
   const readModels = api.app.get(ReadModels);
   for (const name of readModels.names) await readModels.runner.rebuild(name);
+}
+
+/** A one-stage workflow (`work`, artifact `summary`) and its prompt: the smallest project that takes Traks. */
+export const ONE_STAGE_PROJECT: Readonly<Record<string, string>> = {
+  '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: work\n        artifact: summary\n    integration:\n      on_failure: work\n',
+  '.orkestra/agents/work.md': 'Work.',
+};
+
+/** A bare remote holding `files` on main, registered as project `id` by the first admin; returns the remote. */
+export async function registerProject(api: ApiHarness, id: string, files: Readonly<Record<string, string>> = ONE_STAGE_PROJECT): Promise<string> {
+  const remote = await bareRemote(await mkdtemp(path.join(api.dir, `${id}-`)), { ...files });
+  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id, name: id, remote } }, api.adminToken);
+  return remote;
 }

@@ -33,15 +33,7 @@ export class LogLinesResolver {
     if (after != null && !/^\d{1,15}$/.test(after)) throw new ApiError('VALIDATION_FAILED', 'after: must be a cursor from a line', { field: 'after' });
     const { state } = await this.reads.visible(context, trakId);
     const { flow } = state.trak;
-    const link: { stop?: () => Promise<void>; closed: boolean } = { closed: false };
-    const channel = new Channel<LogLine>(
-      QUEUE_LIMIT,
-      () => {
-        link.closed = true;
-        void link.stop?.();
-      },
-      () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} lines behind; subscribe again with the last cursor you received`),
-    );
+    const channel = new Channel<LogLine>(QUEUE_LIMIT, () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} lines behind; subscribe again with the last cursor you received`));
     try {
       const following = await bus.follow(LOGS_STREAM.name, { filterSubject: `ork.log.${subjectToken(trakId)}.>`, ...(after != null && { afterSeq: Number(after) }) }, (message) => {
         const job = jobOfSubject(message.subject);
@@ -50,11 +42,10 @@ export class LogLinesResolver {
         if (job === undefined || line === undefined || line instanceof MalformedMessageError) return;
         channel.push(logLineView(message.seq, job.jobId, job.ref, line, flow));
       });
-      link.stop = () => following.stop();
+      channel.whenClosed(() => void following.stop());
       void following.ended.then((reason) => {
         if (reason !== undefined) channel.fail(new ApiError('UNAVAILABLE', 'The live log stream ended; subscribe again with the last cursor you received'));
       });
-      if (link.closed) await following.stop();
     } catch (error) {
       if (CursorExpiredError.is(error)) {
         throw new ApiError('CURSOR_EXPIRED', `Cursor ${after} is older than the live stream keeps; read the rest with logs(after:)`, { field: 'after' });
