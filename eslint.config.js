@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
@@ -8,6 +8,30 @@ import tseslint from 'typescript-eslint';
 import { boundariesPlugin } from './tools/eslint/boundaries-plugin.js';
 
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * What each layer may import (CONVENTIONS.md, "Dependency rules"); layers not listed are held by
+ * the other rules only. Adapters may use each other (read-models builds on event-store).
+ */
+export const LAYERS = {
+  'type:application': { allowed: ['type:domain', 'type:util'] },
+  'type:contracts': { allowed: ['type:domain', 'type:util'], typeOnly: ['type:domain'] },
+  'type:adapter': { allowed: ['type:application', 'type:contracts', 'type:domain', 'type:util', 'type:adapter'] },
+};
+
+/** The projects under `root` (`libs/*`, `apps/*`) with their package name and `nx.tags`. */
+function projectsUnder(root) {
+  return ['libs', 'apps'].flatMap((group) => {
+    const dir = path.join(root, group);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'package.json')))
+      .map((e) => {
+        const pkg = JSON.parse(readFileSync(path.join(dir, e.name, 'package.json'), 'utf8'));
+        return { name: pkg.name, dir: path.join(dir, e.name), tags: pkg.nx?.tags ?? [] };
+      });
+  });
+}
 
 const impure = (what) => `${what} The domain must stay pure: clock, ids, config and I/O come in on commands.`;
 
@@ -19,6 +43,11 @@ const impure = (what) => `${what} The domain must stay pure: clock, ids, config 
 export function createConfig({ root }) {
   const appsDir = path.join(root, 'apps');
   const apps = readdirSync(appsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const projects = projectsUnder(root);
+  const layered = projects.flatMap((project) => {
+    const tag = project.tags.find((t) => t in LAYERS);
+    return tag === undefined ? [] : [{ project, tag }];
+  });
 
   return defineConfig(
     globalIgnores(['**/dist/', '**/generated/', '**/node_modules/', '**/coverage/', '**/.nx/', 'tools/eslint/fixtures/']),
@@ -89,6 +118,15 @@ export function createConfig({ root }) {
       ignores: ['libs/domain/**'],
       rules: { 'orkestra/no-app-imports': ['error', { appsDir, apps }] },
     },
+    // Sources only: specs may use anything (fakes, @orkestra/testing, the domain's builders).
+    ...layered.map(({ project, tag }) => {
+      const folder = path.relative(root, project.dir);
+      return {
+        files: [`${folder}/**/*.ts`],
+        ignores: [`${folder}/**/*.spec.ts`, `${folder}/test/**`],
+        rules: { 'orkestra/layer-boundaries': ['error', { self: tag, ...LAYERS[tag], projects }] },
+      };
+    }),
   );
 }
 

@@ -11,7 +11,8 @@
 import os from 'node:os';
 import pg from 'pg';
 import { Logger, run as runGraphile, makeWorkerUtils } from 'graphile-worker';
-import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject, trakCommands, trakStreamId } from '@orkestra/application';
+import { trakCommands, trakStreamId } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, resultMsgId, resultSubject } from '@orkestra/contracts';
 import { JetStreamBus } from '@orkestra/bus';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { EVENTS_STREAM } from '@orkestra/application';
+import { EVENTS_STREAM } from '@orkestra/contracts';
 import { JetStreamBus } from '@orkestra/bus';
 import { OutboxRelay, PostgresEventStore, migrate } from '@orkestra/event-store';
 import { testDatabase, testNats } from '@orkestra/testing';

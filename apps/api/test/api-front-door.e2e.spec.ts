@@ -88,6 +88,14 @@ describe('the front door, driven only through GraphQL', () => {
     });
   });
 
+  it('shows the flows a Trak would get, read at the head of the base branch', async () => {
+    const data = await as(api.adminToken).ok<{ flows: { branch: string; commit: string; defaultFlow: string; flows: { name: string; stages: { name: string }[] }[] } }>(
+      '{ flows(project: "shop") { branch commit defaultFlow flows { name stages { name } } } }',
+    );
+    expect(data.flows).toMatchObject({ branch: 'main', defaultFlow: 'default', flows: [{ name: 'default', stages: [{ name: 'work' }] }] });
+    expect(data.flows.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
   it('refuses a broken workflow.yaml with WORKFLOW_INVALID naming file, line and key, and creates nothing', async () => {
     const broken = await bareRemote(await mkdtemp(path.join(api.dir, 'broken-')), {
       '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: work\n        artifact: summary\n        gate: {timeout_seconds: 0}\n    integration:\n      on_failure: work\n',

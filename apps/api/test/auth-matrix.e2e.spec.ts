@@ -141,6 +141,17 @@ describe('who may do what', () => {
     expect(seen).toHaveLength(OPERATIONS.length * ROLES.length);
   }, 180_000);
 
+  it('never writes a token itself to the log, only its hash', async () => {
+    const pool = api.app.get(ApiStores).pool;
+    for (const token of [api.adminToken, ...Object.values(tokens)]) {
+      const secret = token!.slice('ork_'.length);
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE data::text LIKE '%' || $1 || '%' OR metadata::text LIKE '%' || $1 || '%'", [secret]);
+      expect(rows[0]!.n).toBe(0);
+    }
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE type = 'TokenIssued'");
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(Object.keys(tokens).length + 1);
+  });
+
   it('lists only the projects and Traks a caller may read', async () => {
     const list = async (role: Role) =>
       (await graphqlData<{ projects: { id: string }[] }>(api.url, '{ projects { id } }', {}, tokens[role]!)).projects.map((p) => p.id);

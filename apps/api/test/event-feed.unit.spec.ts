@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { EVENTS_STREAM, InProcessBus } from '@orkestra/application';
+import { InProcessBus } from '@orkestra/application';
+import { EVENTS_STREAM } from '@orkestra/contracts';
 import { eventually } from '@orkestra/testing';
 import { EventFeed } from '../src/subscriptions/event-feed.js';
 import type { FeedEvent, PublishedEvent } from '../src/subscriptions/event-feed.js';
@@ -13,18 +14,28 @@ const publish = async (trak: string, position: number): Promise<number> => {
     streamId: `trak-${trak}`,
     streamPosition: position,
     globalPosition: position,
+    transactionId: String(position),
     type: 'StageQueued',
     data: { at: '2026-12-02T10:00:00.000Z' },
     metadata: { projectId: 'p' },
+    schemaVersion: 1,
     createdAt: '2026-12-02T10:00:00.000Z',
   };
   return (await bus.publish(`ork.evt.p.trak.trak-${trak}.StageQueued`, JSON.stringify(event), { msgId: event.id })).seq;
 };
 
-async function start(bufferSize: number, stream = EVENTS_STREAM): Promise<void> {
+const logs: { message: string; fields?: Record<string, unknown> }[] = [];
+
+async function start(bufferSize: number, stream: typeof EVENTS_STREAM | (typeof EVENTS_STREAM & { maxBytes: number }) = EVENTS_STREAM): Promise<void> {
   bus = new InProcessBus();
   await bus.provision({ streams: [stream], consumers: [], buckets: [] });
-  feed = new EventFeed(bus, { bufferSize, wants: (subject) => subject.includes('.trak.'), enrich: async (e) => `${e.streamId}#${e.streamPosition}` });
+  logs.length = 0;
+  feed = new EventFeed(bus, {
+    bufferSize,
+    wants: (subject) => subject.includes('.trak.'),
+    enrich: async (e) => `${e.streamId}#${e.streamPosition}`,
+    log: (message, fields) => logs.push({ message, ...(fields !== undefined && { fields }) }),
+  });
 }
 
 function collect(after: number | undefined, only?: string) {
@@ -66,6 +77,22 @@ describe('the shared event feed', () => {
     const onlyB = collect(2, 'b');
     await onlyB.subscribed;
     await eventually(() => expect(onlyB.got.map((e) => e.detail)).toEqual(['trak-b#2', 'trak-b#3']));
+  });
+
+  it('skips an event that is not one, saying why, and goes on with the next', async () => {
+    await start(100);
+    const live = collect(undefined);
+    await live.subscribed;
+    await publish('a', 1);
+    await bus.publish('ork.evt.p.trak.trak-a.StageQueued', JSON.stringify({ id: 'x', streamId: 'trak-a' }), { msgId: 'x' });
+    await bus.publish('ork.evt.p.trak.trak-a.StageQueued', 'not json', { msgId: 'y' });
+    await publish('a', 2);
+
+    await eventually(() => expect(live.got.map((e) => e.detail)).toEqual(['trak-a#1', 'trak-a#2']));
+    expect(logs.map((l) => [l.message, l.fields?.['reason']])).toEqual([
+      ['malformed message refused', 'event.streamPosition: missing (expected number); event.globalPosition: missing (expected number); event.transactionId: missing (expected string) (and 5 more)'],
+      ['malformed message refused', expect.stringMatching(/^event: not JSON/)],
+    ]);
   });
 
   it('refuses a cursor older than what the stream keeps with CURSOR_EXPIRED', async () => {

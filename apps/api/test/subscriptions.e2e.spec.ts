@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PendingCommand } from '@orkestra/domain';
-import { bareRemote, eventually } from '@orkestra/testing';
+import { eventually } from '@orkestra/testing';
 import type { Client } from 'graphql-ws';
 import { ApiStores } from '../src/shell/api-stores.js';
 import { graphqlData, subscriptionClient } from './support/graphql-client.js';
-import { startApi } from './support/api-harness.js';
+import { registerProject, startApi } from './support/api-harness.js';
 import type { ApiHarness } from './support/api-harness.js';
 
 const WORKFLOW = `
@@ -65,8 +63,7 @@ async function runStage(stage: string, iteration: number): Promise<void> {
 
 beforeAll(async () => {
   api = await startApi({ nats: true });
-  const remote = await bareRemote(await mkdtemp(path.join(api.dir, 'remote-')), { '.orkestra/workflow.yaml': WORKFLOW, '.orkestra/agents/plan.md': 'Plan.', '.orkestra/agents/work.md': 'Work.' });
-  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id: 'shop', name: 'Shop', remote } }, api.adminToken);
+  await registerProject(api, 'shop', { '.orkestra/workflow.yaml': WORKFLOW, '.orkestra/agents/plan.md': 'Plan.', '.orkestra/agents/work.md': 'Work.' });
   const created = await graphqlData<{ createTrak: { id: string } }>(
     api.url,
     'mutation($input: CreateTrakInput!) { createTrak(input: $input) { id } }',

@@ -79,7 +79,20 @@ export const runnerConfigSchema = z.strictObject({
       }),
     )
     .default({}),
+  /**
+   * The projects whose jobs this runner takes, besides those under `projects` (whose own entry
+   * always wins over the repository a job carries). Unset: jobs of any project, cloned from the
+   * repository the job carries. Jobs of other projects go back to the queue for another runner.
+   */
+  serveProjects: z
+    .preprocess((value) => (typeof value === 'string' ? value.split(',').map((p) => p.trim()).filter((p) => p !== '') : value), z.array(z.string().min(1)))
+    .optional()
+    .meta({ env: 'ORK_RUNNER_SERVE_PROJECTS' }),
 });
+
+/** Whether a runner with this config takes the jobs of `projectId`. */
+export const servesProject = (config: Pick<RunnerConfig, 'projects' | 'serveProjects'>, projectId: string): boolean =>
+  config.projects[projectId] !== undefined || config.serveProjects === undefined || config.serveProjects.includes(projectId);
 
 export type RunnerConfig = Config<typeof runnerConfigSchema>;
 

@@ -2,7 +2,8 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { RESULTS_STREAM, RUNNERS_BUCKET, eventSubject, jobSubject, trakStreamId } from '@orkestra/application';
+import { trakStreamId } from '@orkestra/application';
+import { RESULTS_STREAM, RUNNERS_BUCKET, eventSubject, jobResultSchema, jobSubject, runnerEntrySchema } from '@orkestra/contracts';
 import type { BusMessage } from '@orkestra/application';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob, JobResult } from '@orkestra/domain';
@@ -75,7 +76,7 @@ describe('collecting the worktrees of finished Traks', () => {
     await probe.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'probe', ackWaitMs: 30_000 }], buckets: [] });
     const results: JobResult[] = [];
     await probe.consume(RESULTS_STREAM.name, 'probe', async (message: BusMessage) => {
-      results.push(message.json<JobResult>());
+      results.push(jobResultSchema.parse(message.json()));
     });
     const gate = (trakId: string, branch: string): GateRunJob => ({
       kind: 'gate-run',
@@ -117,10 +118,9 @@ describe('collecting the worktrees of finished Traks', () => {
     expect(await exists(worktree(PARENT))).toBe(true);
 
     const registry = await probe.bucket(RUNNERS_BUCKET.name);
-    type Entry = { name: string; disk?: { totalBytes: number; projects: { projectId: string; mirrorBytes: number; worktreeBytes: number; totalBytes: number }[] } };
     // Measured after the removal, written at the next heartbeat (every 10 s).
     const entry = await eventually(async () => {
-      const value = (await registry.get<Entry>('box-7'))?.value;
+      const value = runnerEntrySchema.parse((await registry.get('box-7'))?.value);
       expect(value?.disk?.projects).toEqual([expect.objectContaining({ projectId: 'project-1' })]);
       expect(value?.disk?.projects[0]?.worktreeBytes).toBeGreaterThan(0);
       return value!;

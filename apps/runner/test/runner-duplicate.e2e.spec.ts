@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { JOBS_STREAM, RESULTS_STREAM, jobSubject } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, jobSubject } from '@orkestra/contracts';
 import { JetStreamBus, connectBus } from '@orkestra/bus';
 import { agentSandbox, eventually, startModelServer, testNats, trakFixtures } from '@orkestra/testing';
 import type { AgentSandbox, ModelServer, TestNats } from '@orkestra/testing';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import { RUNNERS_BUCKET, jobSubject } from '@orkestra/contracts';
 import { JetStreamBus } from '@orkestra/bus';
 import { agentRunJob, integrationJob, trakDecider } from '@orkestra/domain';
 import type { AgentRunJob, FlowDefinition, Job, JobResult, TrakCommand, TrakState } from '@orkestra/domain';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import { RESULTS_STREAM, RUNNERS_BUCKET, jobResultSchema, jobSubject, runnerEntrySchema } from '@orkestra/contracts';
 import type { BusMessage } from '@orkestra/application';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob, JobResult } from '@orkestra/domain';
@@ -36,12 +36,12 @@ afterAll(async () => {
 describe('a runner process on NATS', () => {
   it('registers with the agents it found and its labels, runs a gate job in a worktree, publishes the result, and leaves the registry on shutdown', async () => {
     const registry = await probe.bucket(RUNNERS_BUCKET.name);
-    expect((await registry.get<{ agents: string[]; labels: string[]; slots: number }>('box-1'))?.value).toMatchObject({ agents: ['claudecode'], labels: ['linux', 'test'], slots: 2 });
+    expect(runnerEntrySchema.parse((await registry.get('box-1'))?.value)).toMatchObject({ agents: ['claudecode'], labels: ['linux', 'test'], slots: 2 });
 
     await probe.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'probe', ackWaitMs: 30_000 }], buckets: [] });
     const results: JobResult[] = [];
     await probe.consume(RESULTS_STREAM.name, 'probe', async (message: BusMessage) => {
-      results.push(message.json<JobResult>());
+      results.push(jobResultSchema.parse(message.json()));
     });
     const job: GateRunJob = {
       kind: 'gate-run',

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { jobSubject } from '@orkestra/application';
+import { jobSubject } from '@orkestra/contracts';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob } from '@orkestra/domain';

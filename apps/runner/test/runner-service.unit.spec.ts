@@ -1,4 +1,5 @@
-import { InProcessBus, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, jobSubject } from '@orkestra/application';
+import { InProcessBus } from '@orkestra/application';
+import { JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, jobResultSchema, jobSubject, runnerEntrySchema } from '@orkestra/contracts';
 import type { Bus, BusMessage } from '@orkestra/application';
 import type { AgentRunJob, GateRunJob, Job, JobResult } from '@orkestra/domain';
 import { eventually } from '@orkestra/testing';
@@ -7,9 +8,27 @@ import type { JobExecutor, RunnerIdentity, RunnerServiceOptions } from '../src/s
 
 const ACK_WAIT = 300;
 
-const agentJob = (jobId: string, agent: 'claudecode' | 'opencode' = 'claudecode'): AgentRunJob =>
-  ({ kind: 'agent-run', jobId, trakId: 't-1', projectId: 'p-1', stage: { name: 'work', agent: { kind: agent } } }) as unknown as AgentRunJob;
-const gateJob = (jobId: string): GateRunJob => ({ kind: 'gate-run', jobId, trakId: 't-1', projectId: 'p-1' }) as unknown as GateRunJob;
+const repo = { branch: 'ork/t-1', baseBranch: 'main' };
+const agentJob = (jobId: string, agent: 'claudecode' | 'opencode' = 'claudecode'): AgentRunJob => ({
+  kind: 'agent-run',
+  jobId,
+  trakId: 't-1',
+  projectId: 'p-1',
+  flow: 'default',
+  stage: { name: 'work', artifact: 'summary', prompt: 'work.md', agent: { kind: agent }, disallowedTools: [], maxAttempts: 3, agentTimeoutSeconds: 600 },
+  iteration: 1,
+  session: { mode: 'new' },
+  repo,
+  trak: { title: 'Add a health endpoint', description: 'Expose /health' },
+  artifacts: [],
+  resources: [],
+  activityLogs: {},
+  workflow: [{ stage: 'work', artifact: 'summary', current: true }],
+  siblings: [],
+  output: { kind: 'artifact', artifact: 'summary', routeTo: [] },
+  timeoutSeconds: 600,
+});
+const gateJob = (jobId: string): GateRunJob => ({ kind: 'gate-run', jobId, trakId: 't-1', projectId: 'p-1', stage: 'work', iteration: 1, command: 'npm test', timeoutSeconds: 60, repo, env: {} });
 
 /** An executor whose jobs finish when the test says, recording what ran. */
 function fakeExecutor() {
@@ -50,7 +69,7 @@ async function results(bus: Bus): Promise<{ received: { subject: string; result:
   await bus.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable: 'scheduler', ackWaitMs: 10_000 }], buckets: [] });
   const received: { subject: string; result: JobResult; msgId?: string }[] = [];
   await bus.consume(RESULTS_STREAM.name, 'scheduler', async (m: BusMessage) => {
-    received.push({ subject: m.subject, result: m.json<JobResult>(), ...(m.msgId !== undefined && { msgId: m.msgId }) });
+    received.push({ subject: m.subject, result: jobResultSchema.parse(m.json()), ...(m.msgId !== undefined && { msgId: m.msgId }) });
   });
   return { received };
 }
@@ -85,7 +104,7 @@ describe('a runner on the bus', () => {
     const service = runner(bus, fake.executor, { labels: ['linux'] });
     await service.start();
     const { received } = await results(bus);
-    const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get<{ agents: string[]; slots: number; labels: string[] }>('runner-a');
+    const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a');
     expect(entry?.value).toMatchObject({ agents: ['claudecode'], slots: 1, labels: ['linux'] });
 
     await send(bus, agentJob('job-1'));
@@ -117,8 +136,8 @@ describe('a runner on the bus', () => {
     const fake = fakeExecutor();
     const service = runner(bus, fake.executor, { labels: ['linux', 'gpu'], slots: 8 });
     await service.start();
-    const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get<{ labels: string[]; pools: string[] }>('runner-a');
-    expect(entry?.value).toMatchObject({ labels: ['linux', 'gpu'], pools: ['gpu', 'linux', 'gpu+linux'] });
+    const entry = runnerEntrySchema.parse((await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a'))?.value);
+    expect(entry).toMatchObject({ labels: ['linux', 'gpu'], pools: ['gpu', 'linux', 'gpu+linux'] });
 
     const labelled = (jobId: string, runsOn: string[]): GateRunJob => ({ ...gateJob(jobId), ...(runsOn.length > 0 && { runsOn }) });
     await send(bus, labelled('anywhere', []));
@@ -256,13 +275,46 @@ describe('a runner on the bus', () => {
     await service.drain(1_000);
   });
 
-  it('refuses what is not a job for good', async () => {
+  it('refuses what is not a job for good, says why, counts it in its registry entry, and runs the next good job', async () => {
+    const fake = fakeExecutor();
+    const logs: { message: string; fields?: Record<string, unknown> }[] = [];
+    const service = runner(bus, fake.executor, {}, { log: (message, fields) => logs.push({ message, ...(fields !== undefined && { fields }) }) });
+    await service.start();
+    const { received } = await results(bus);
+
+    await bus.publish('ork.job.gate-run.any', '{"hello":"world"}', { msgId: 'junk' });
+    await bus.publish('ork.job.agent-run.claudecode', JSON.stringify({ ...agentJob('bad-agent'), stage: { ...agentJob('x').stage, agent: { kind: 'gpt' } } }), { msgId: 'bad-agent' });
+    await bus.publish('ork.job.gate-run.any', 'not json at all', { msgId: 'not-json' });
+    await send(bus, gateJob('good'));
+
+    await eventually(() => expect(fake.ran).toEqual(['good']));
+    fake.finish('good');
+    await eventually(() => expect(received.map((r) => r.result.jobId)).toEqual(['good']));
+    const refused = logs.filter((l) => l.message === 'malformed message refused').map((l) => l.fields);
+    expect(refused).toEqual([
+      { consumer: 'jobs', subject: 'ork.job.gate-run.any', reason: 'job.kind: expected "agent-run" | "gate-run" | "integration"' },
+      { consumer: 'jobs', subject: 'ork.job.agent-run.claudecode', reason: 'job.stage.agent.kind: expected "claudecode" | "opencode"' },
+      { consumer: 'jobs', subject: 'ork.job.gate-run.any', reason: expect.stringMatching(/^job: not JSON/) },
+    ]);
+    await eventually(async () => expect((await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a'))?.value).toMatchObject({ malformed: { jobs: 3 } }));
+    // Termed, so never delivered again.
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 2));
+    expect(refused).toHaveLength(3);
+    await service.drain(1_000);
+  });
+
+  it('takes an entry in the cancels bucket as a call-off even when its value is garbage, and counts the garbage', async () => {
     const fake = fakeExecutor();
     const service = runner(bus, fake.executor);
     await service.start();
-    await bus.publish('ork.job.gate-run.any', '{"hello":"world"}', { msgId: 'junk' });
-    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 2));
-    expect(fake.ran).toEqual([]);
+    await (await bus.bucket(JOB_CANCELS_BUCKET.name)).put('doomed', { why: 'no reason field' });
+
+    await send(bus, gateJob('doomed'));
+    await send(bus, gateJob('next'));
+
+    await eventually(() => expect(fake.ran).toEqual(['next']));
+    fake.finish('next');
+    await eventually(async () => expect((await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a'))?.value).toMatchObject({ malformed: { 'job-cancels': 1 } }));
     await service.drain(1_000);
   });
 });

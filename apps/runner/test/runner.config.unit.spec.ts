@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
-import { loadRunnerConfig, runnerNameFromHostname } from '../src/index.js';
+import { loadRunnerConfig, runnerNameFromHostname, servesProject } from '../src/index.js';
 
 describe('runner config', () => {
   it('defaults to 127.0.0.1:4103, 2 slots, a name derived from the host name, no NATS and no projects', () => {
@@ -38,6 +38,19 @@ describe('runner config', () => {
     expect(loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '5' })).toMatchObject({ ackWaitSeconds: 5 });
     expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '0' })).toThrow('ORK_RUNNER_ACK_WAIT_SECONDS: expected an integer >= 1, got "0"');
     expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '2.5' })).toThrow(/ORK_RUNNER_ACK_WAIT_SECONDS: .*"2\.5"/);
+  });
+});
+
+describe('the projects a runner serves', () => {
+  it('are all of them by default, cloned from the repository a job carries', () => {
+    expect(servesProject(loadRunnerConfig({}), 'anything')).toBe(true);
+  });
+
+  it('are those of ORK_RUNNER_SERVE_PROJECTS and those it has an entry for, when the setting is given', () => {
+    const config = loadRunnerConfig({ ORK_RUNNER_SERVE_PROJECTS: 'shop, blog' });
+    expect(config.serveProjects).toEqual(['shop', 'blog']);
+    expect(['shop', 'blog', 'wiki'].map((p) => servesProject(config, p))).toEqual([true, true, false]);
+    expect(servesProject({ ...config, projects: { wiki: { remote: '/srv/wiki.git', copyIgnored: [] } } }, 'wiki')).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { resultSubject } from '@orkestra/contracts';
 import { eventually } from '@orkestra/testing';
 import { createApp, loadSchedulerConfig } from '../src/index.js';
 import { SchedulerHarness, createTrak, happyRunner } from './support/scheduler-harness.js';
@@ -35,10 +36,12 @@ afterAll(async () => {
 const metric = (text: string, name: string): string[] => text.split('\n').filter((line) => line.startsWith(name));
 
 describe('the scheduler app', () => {
-  it('is ready once Postgres and NATS answer, drives a Trak to the end, and reports jobs, timers and hand-offs on /metrics', async () => {
+  it('is ready once Postgres and NATS answer, drives a Trak to the end, and reports jobs, timers, hand-offs and refused messages on /metrics', async () => {
     const ready = await fetch(`${url}/ready`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', nats: 'ok' } });
 
+    // A result no runner could have sent, for a job id the scheduler would otherwise act on.
+    await harness.bus.publish(resultSubject({ jobId: 'm-1_a0_1', kind: 'agent-failed' }), JSON.stringify({ kind: 'agent-failed', jobId: 'm-1_a0_1', reason: 'Bored' }), { msgId: 'garbage' });
     await harness.command('m-1', createTrak('m-1', 'p-metrics'));
     await eventually(async () => expect((await harness.state('m-1')).status).toBe('Archived'), 10_000);
 
@@ -52,5 +55,10 @@ describe('the scheduler app', () => {
     // Nothing left queued or out.
     expect(metric(text, 'ork_scheduler_jobs{')).toEqual([]);
     expect(metric(text, 'ork_scheduler_process_resident_memory_bytes')).toHaveLength(1);
+    expect(metric(text, 'ork_malformed_messages_total{')).toEqual([
+      'ork_malformed_messages_total{consumer="scheduler-events"} 0',
+      'ork_malformed_messages_total{consumer="scheduler-results"} 1',
+      'ork_malformed_messages_total{consumer="runner-registry"} 0',
+    ]);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { JOB_CANCELS_BUCKET } from '@orkestra/application';
+import { JOB_CANCELS_BUCKET, RUNNERS_BUCKET, eventSubject, resultSubject } from '@orkestra/contracts';
 import type { AgentOutput, FlowDefinition, Job } from '@orkestra/domain';
 import { eventually } from '@orkestra/testing';
 import { SchedulerHarness, createTrak, gatedFlow, happyRunner } from './support/scheduler-harness.js';
@@ -96,6 +96,35 @@ describe('a result and the next job', () => {
     expect(types.filter((type) => type === 'AgentRunCompleted')).toHaveLength(1);
     expect(types.filter((type) => type === 'GateRunRequested')).toHaveLength(1);
   }, 40_000);
+});
+
+describe('a malformed message', () => {
+  it('is refused for good with its reason, counted, and the scheduler goes on with the next good one', async () => {
+    const malformed: string[] = [];
+    await harness.startScheduler({ ackWaitMs: 1_000, runnerWatchIntervalMs: 100, observe: { malformed: (consumer) => malformed.push(consumer) } });
+    await withRunners(happyRunner());
+    const junkResult = { kind: 'agent-finished', jobId: 'junk-1_a0_1', output: { type: 'artifact' } };
+    await harness.bus.publish(resultSubject({ jobId: 'junk-1_a0_1', kind: 'agent-finished' }), JSON.stringify(junkResult), { msgId: 'junk-result' });
+    const junkEventSubject = eventSubject({ streamId: 'trak-junk-1', type: 'TrakCreated', metadata: { projectId: 'p-junk' } });
+    await harness.bus.publish(junkEventSubject, '{"id": "e-1", "streamId":', { msgId: 'junk-event' });
+    await (await harness.bus.bucket(RUNNERS_BUCKET.name)).put('ghost', { name: 'ghost', lastSeen: 12 });
+
+    await harness.command('after-junk', createTrak('after-junk', 'p-1'));
+
+    await eventually(async () => expect((await harness.state('after-junk')).status).toBe('Archived'), 15_000);
+    await eventually(() => expect([...malformed].sort()).toEqual(['runner-registry', 'scheduler-events', 'scheduler-results']));
+    const refused = harness.logs.filter((l) => l.message === 'malformed message refused').map((l) => l.fields);
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        { consumer: 'scheduler-results', subject: 'ork.res.junk-1_a0_1.agent-finished', reason: 'result.output.content: missing (expected string)' },
+        { consumer: 'scheduler-events', subject: junkEventSubject, reason: expect.stringMatching(/^event: not JSON/) },
+        { consumer: 'runner-registry', subject: 'ork_runners.ghost', reason: expect.stringContaining('runner.labels: missing (expected array)') },
+      ]),
+    );
+    // Past the ack wait and many registry rounds: nothing delivered or reported again.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(malformed).toHaveLength(3);
+  }, 30_000);
 });
 
 describe('Subtraks', () => {

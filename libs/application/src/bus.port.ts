@@ -85,8 +85,8 @@ export interface BusMessage {
   readonly deliveryCount: number;
   /** Position in its stream. */
   readonly seq: number;
-  /** The payload parsed as JSON. */
-  json<T = unknown>(): T;
+  /** The payload parsed as JSON, unchecked: parse it with its contract (`@orkestra/contracts`) before trusting it. */
+  json(): unknown;
   /** Done: never deliver it again. */
   ack(): void;
   /** Not now: deliver it again after `delayMs` (at once when omitted). */
@@ -164,7 +164,7 @@ export interface Following {
   stop(): Promise<void>;
 }
 
-export interface KeyValueEntry<T> {
+export interface KeyValueEntry<T = unknown> {
   readonly key: string;
   readonly value: T;
   /** Revision of the entry, increasing with each write to the bucket. */
@@ -174,10 +174,11 @@ export interface KeyValueEntry<T> {
 /** A key-value bucket (e.g. the runner registry). Keys are subject tokens: letters, digits, `-`, `_`. */
 export interface KeyValueBucket {
   put(key: string, value: unknown): Promise<number>;
-  get<T = unknown>(key: string): Promise<KeyValueEntry<T> | undefined>;
+  /** The entry's value as stored (JSON), unchecked: parse it with its contract before trusting it. */
+  get(key: string): Promise<KeyValueEntry | undefined>;
   delete(key: string): Promise<void>;
   /** Every live (not deleted, not expired) entry. */
-  entries<T = unknown>(): Promise<KeyValueEntry<T>[]>;
+  entries(): Promise<KeyValueEntry[]>;
 }
 
 export interface Bus {

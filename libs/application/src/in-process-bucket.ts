@@ -25,10 +25,10 @@ export class InProcessBucket implements KeyValueBucket {
     return this.revision;
   }
 
-  async get<T = unknown>(key: string): Promise<KeyValueEntry<T> | undefined> {
+  async get(key: string): Promise<KeyValueEntry | undefined> {
     assertValidKey(key);
     const stored = this.live(key);
-    return stored && { key, value: JSON.parse(stored.json) as T, revision: stored.revision };
+    return stored && { key, value: JSON.parse(stored.json) as unknown, revision: stored.revision };
   }
 
   async delete(key: string): Promise<void> {
@@ -37,9 +37,9 @@ export class InProcessBucket implements KeyValueBucket {
     this.stored.delete(key);
   }
 
-  async entries<T = unknown>(): Promise<KeyValueEntry<T>[]> {
+  async entries(): Promise<KeyValueEntry[]> {
     const keys = [...this.stored.keys()].sort();
-    const entries = await Promise.all(keys.map((key) => this.get<T>(key)));
+    const entries = await Promise.all(keys.map((key) => this.get(key)));
     return entries.filter((entry) => entry !== undefined);
   }
 

@@ -32,8 +32,8 @@ export class InProcessMessage implements BusMessage {
     return this.done;
   }
 
-  json<T = unknown>(): T {
-    return JSON.parse(decoder.decode(this.data)) as T;
+  json(): unknown {
+    return JSON.parse(decoder.decode(this.data)) as unknown;
   }
 
   ack(): void {

@@ -2,8 +2,6 @@ export * from './event-store.port.js';
 export { ConcurrencyError, DuplicateEventError } from './event-store.errors.js';
 export { InMemoryEventStore } from './in-memory-event-store.js';
 export type * from './bus.port.js';
-export * from './bus.topology.js';
-export * from './runner-pools.js';
 export * from './upcasting.js';
 export { ORKESTRA_EVENT_SCHEMAS } from './orkestra-event-schemas.js';
 export * from './command-handler.js';

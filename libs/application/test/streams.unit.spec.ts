@@ -1,9 +1,9 @@
 import { projectDecider, userDecider } from '@orkestra/domain';
 import type { ProjectCommand, UserCommand } from '@orkestra/domain';
+import { eventSubject } from '@orkestra/contracts';
 import {
   InMemoryEventStore,
   commandHandler,
-  eventSubject,
   projectIdOf,
   projectStreamId,
   projectStreamMetadata,

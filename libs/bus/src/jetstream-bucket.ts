@@ -30,9 +30,9 @@ export class JetStreamBucket implements KeyValueBucket {
     return (await this.js.publish(this.namespace.bucketSubject(this.name, key), json)).seq;
   }
 
-  async get<T = unknown>(key: string): Promise<KeyValueEntry<T> | undefined> {
+  async get(key: string): Promise<KeyValueEntry | undefined> {
     assertValidKey(key);
-    return this.read<T>(key);
+    return this.read(key);
   }
 
   async delete(key: string): Promise<void> {
@@ -42,17 +42,17 @@ export class JetStreamBucket implements KeyValueBucket {
     await this.js.publish(this.namespace.bucketSubject(this.name, key), Empty, { headers: marker });
   }
 
-  async entries<T = unknown>(): Promise<KeyValueEntry<T>[]> {
+  async entries(): Promise<KeyValueEntry[]> {
     const prefix = this.namespace.bucketSubject(this.name, '');
     const info = await this.jsm.streams.info(this.stream, { subjects_filter: this.namespace.bucketSubject(this.name) });
     const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length)).sort();
-    const entries = await Promise.all(keys.map((key) => this.read<T>(key)));
+    const entries = await Promise.all(keys.map((key) => this.read(key)));
     return entries.filter((entry) => entry !== undefined);
   }
 
-  private async read<T>(key: string): Promise<KeyValueEntry<T> | undefined> {
+  private async read(key: string): Promise<KeyValueEntry | undefined> {
     const stored: StoredMsg | null = await this.jsm.streams.getMessage(this.stream, { last_by_subj: this.namespace.bucketSubject(this.name, key) });
     if (!stored || stored.header?.get(OPERATION_HEADER)) return undefined;
-    return { key, value: stored.json<T>(), revision: stored.seq };
+    return { key, value: stored.json<unknown>(), revision: stored.seq };
   }
 }

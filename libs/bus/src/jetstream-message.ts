@@ -48,8 +48,8 @@ export class JetStreamMessage implements BusMessage {
     return this.done;
   }
 
-  json<T = unknown>(): T {
-    return JSON.parse(decoder.decode(this.msg.data)) as T;
+  json(): unknown {
+    return JSON.parse(decoder.decode(this.msg.data)) as unknown;
   }
 
   ack(): void {

@@ -6,4 +6,4 @@ export { LogNotifications } from './log-notifications.js';
 export { WakeSignal } from './wake-signal.js';
 export type { Projection } from './projections/projection.js';
 export { ProjectionRunner, type ProjectionRunnerOptions, type ProjectionProgress } from './projections/projection-runner.js';
-export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './relay/outbox-relay.js';
+export { OutboxRelay, type OutboxRelayOptions } from './relay/outbox-relay.js';

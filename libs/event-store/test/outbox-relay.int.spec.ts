@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { EVENTS_STREAM, InProcessBus } from '@orkestra/application';
+import { InProcessBus } from '@orkestra/application';
+import { EVENTS_STREAM, publishedEventSchema } from '@orkestra/contracts';
+import type { PublishedEvent } from '@orkestra/contracts';
 import type { Bus, BusMessage, Consumption, NewEvent, PublishAck } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import { eventually, testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
 import pg from 'pg';
 import { OutboxRelay, PostgresEventStore, migrate } from '../src/index.js';
-import type { PublishedEvent } from '../src/index.js';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -61,7 +62,7 @@ async function consumeInto(bus: Bus, durable: string): Promise<Probe> {
   const received: PublishedEvent[] = [];
   const subjects: string[] = [];
   const consumption: Consumption = await bus.consume(EVENTS_STREAM.name, durable, async (message: BusMessage) => {
-    received.push(message.json<PublishedEvent>());
+    received.push(publishedEventSchema.parse(message.json()));
     subjects.push(message.subject);
   });
   return { received, subjects, stop: () => consumption.stop() };

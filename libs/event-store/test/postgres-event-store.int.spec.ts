@@ -1,9 +1,13 @@
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { describeEventStoreBehaviour, eventually, testDatabase } from '@orkestra/testing';
 import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
 import { MIGRATIONS_DIR, PostgresEventStore, migrate } from '../src/index.js';
+
+// Several cases create and migrate a database of their own: seconds when the machine is busy with
+// the rest of the suite, past Jest's 5 s default.
+jest.setTimeout(30_000);
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -87,6 +91,8 @@ describe('migrations', () => {
         '1764300000000_projects-and-users',
         '1764400000000_trak-views',
         '1764600000000_webhooks',
+        '1764700000000_trak-timeline',
+        '1764800000000_log-lines',
         '1764900000000_runner-waits',
       ]);
       expect(await migrate(other.url)).toEqual([]);

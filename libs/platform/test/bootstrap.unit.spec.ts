@@ -47,6 +47,16 @@ describe('JsonLogger', () => {
     ]);
   });
 
+  it('spreads a structured message into the line: its msg, then its fields', () => {
+    const { lines, logger } = capture();
+
+    logger.warn({ msg: 'a projection batch failed', projection: 'read.traks', error: 'deadlock' }, 'api');
+
+    expect(lines).toEqual([
+      { level: 'warn', time: expect.any(String), service: 'api', msg: 'a projection batch failed', projection: 'read.traks', error: 'deadlock', context: 'api' },
+    ]);
+  });
+
   it("drops Nest's start-up chatter but keeps the app's own info lines", () => {
     const { lines, logger } = capture();
 

@@ -5,7 +5,7 @@ import { PostgresEventStore, ProjectionRunner, migrate } from '@orkestra/event-s
 import { accessCommands, testDatabase, trakFixtures } from '@orkestra/testing';
 import type { TestDatabase } from '@orkestra/testing';
 import pg from 'pg';
-import { ProjectsProjection, TraksProjection, UsersProjection, createReadModelClient } from '../src/index.js';
+import { ProjectsProjection, TimelineProjection, TraksProjection, UsersProjection, createReadModelClient } from '../src/index.js';
 import type { ReadModelClient } from '../src/index.js';
 import { catchUpFully } from './support/catch-up.js';
 
@@ -101,5 +101,46 @@ describe('the generated Prisma client over the migrated database', () => {
     expect((await prisma.webhookSecretRow.findUniqueOrThrow({ where: { projectId: 'shop' } })).secret).toBe('whsec_test');
     // Migrated before any event: every event is newer than webhooks.
     expect((await prisma.webhookLogHorizon.findUniqueOrThrow({ where: { id: true } })).globalPosition).toBe(0n);
+  });
+
+  it('reads the timeline read models: iterations, agent runs and gate runs', async () => {
+    const { agentRunResult, agentRunStarted, createTrak, gateResult, gatedFlow, interrupt, minutesLater, requestAgentRun, requestGateRun, sender } = trakFixtures;
+    const handle = sender(trakCommands({ store: new PostgresEventStore(pool) }));
+    await handle('t-3', createTrak('t-3', 'p-9', gatedFlow));
+    await handle('t-3', requestAgentRun('r1', minutesLater(1)));
+    await handle('t-3', agentRunStarted('r1', 'runner-1', 'sess-1', minutesLater(2)));
+    await handle('t-3', agentRunResult('r1', { type: 'artifact', content: 'done' }, { inputTokens: 10, outputTokens: 5, costUsd: 0.5 }, minutesLater(3)));
+    await handle('t-3', requestGateRun('g1', minutesLater(4)));
+    await handle('t-3', gateResult('g1', 2, 'boom', minutesLater(5)));
+    await handle('t-3', requestAgentRun('r2', minutesLater(6)));
+    await handle('t-3', interrupt(minutesLater(7)));
+    await catchUpFully(pool, new ProjectionRunner({ pool, databaseUrl: database.url, projections: [new TimelineProjection()] }), 'read.trak_timeline');
+
+    const iterations = await prisma.trakIterationRow.findMany({ where: { trakId: 't-3' }, orderBy: { position: 'asc' } });
+    expect(iterations.map((i) => [i.stage, i.iteration, i.position, i.trigger, i.attempts, i.startedAt, i.endedAt, i.outcome, i.outcomeDetail, i.artifact])).toEqual([
+      ['work', 1, 2n, null, 0, new Date(trakFixtures.NOW), new Date(minutesLater(5)), 'gate_failed', 'exit code 2 (attempt 1 of 3)', 'summary'],
+      ['work', 2, 9n, { kind: 'gate_failure', error: 'Gate failed with exit code 2:\nboom' }, 1, new Date(minutesLater(5)), new Date(minutesLater(7)), 'interrupted', null, null],
+    ]);
+    const runs = await prisma.agentRunRow.findMany({ where: { trakId: 't-3' }, orderBy: { position: 'asc' } });
+    expect(runs.map((r) => [r.runId, r.agent, r.model, r.runnerId, r.sessionId, r.startedAt, r.endedAt, r.status, r.failureReason, r.inputTokens, r.outputTokens, r.costUsd, r.outputType])).toEqual([
+      ['r1', 'claudecode', 'claude-sonnet-4-5', 'runner-1', 'sess-1', new Date(minutesLater(2)), new Date(minutesLater(3)), 'completed', null, 10, 5, 0.5, 'artifact'],
+      ['r2', 'claudecode', 'claude-sonnet-4-5', null, null, null, new Date(minutesLater(7)), 'stopped', 'Interrupted', null, null, null, null],
+    ]);
+    const gate = await prisma.gateRunRow.findUniqueOrThrow({ where: { trakId_gateRunId: { trakId: 't-3', gateRunId: 'g1' } } });
+    expect([gate.stage, gate.iteration, gate.position, gate.command, gate.requestedAt, gate.endedAt, gate.status, gate.passed, gate.exitCode, gate.timedOut, gate.output]).toEqual([
+      'work', 1, 7n, 'npm test', new Date(minutesLater(4)), new Date(minutesLater(5)), 'failed', false, 2, false, 'boom',
+    ]);
+  });
+
+  it('reads the kept log lines', async () => {
+    await pool.query(
+      `INSERT INTO read.log_lines (job_id, attempt, seq, stream_seq, trak_id, job_kind, stage_index, iteration, kind, at, line)
+       VALUES ('t-4_a0_1', 1, 1, 42, 't-4', 'agent-run', 0, 1, 'text', $1, $2)`,
+      [trakFixtures.NOW, JSON.stringify({ seq: 1, attempt: 1, at: trakFixtures.NOW, kind: 'text', text: 'hello' })],
+    );
+    const line = await prisma.logLineRow.findUniqueOrThrow({ where: { jobId_attempt_seq: { jobId: 't-4_a0_1', attempt: 1, seq: 1 } } });
+    expect([line.streamSeq, line.trakId, line.jobKind, line.stageIndex, line.iteration, line.kind, line.at, line.line]).toEqual([
+      42n, 't-4', 'agent-run', 0, 1, 'text', new Date(trakFixtures.NOW), { seq: 1, attempt: 1, at: trakFixtures.NOW, kind: 'text', text: 'hello' },
+    ]);
   });
 });

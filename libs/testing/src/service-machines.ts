@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RUNNERS_BUCKET } from '@orkestra/application';
+import { RUNNERS_BUCKET } from '@orkestra/contracts';
 import type { Bus } from '@orkestra/application';
 import { agentBinaries } from './agent-binaries.js';
 import { eventually } from './eventually.js';

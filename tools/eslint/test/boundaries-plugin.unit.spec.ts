@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { RuleTester } from 'eslint';
 import tseslint from 'typescript-eslint';
+import { layerBoundaries } from '../rules/layer-boundaries.js';
 import { noAppImports } from '../rules/no-app-imports.js';
 import { pureDomain } from '../rules/pure-domain.js';
 
@@ -52,5 +53,35 @@ tester.run('no-app-imports', noAppImports, {
     { ...appCase("const g = await import('../../../gateway/src/main.js');", 'api'), errors: [{ messageId: 'otherApp' }] },
     { ...appCase("const s = require('@orkestra/scheduler');", 'api'), errors: [{ messageId: 'otherApp' }] },
     { ...appCase("import { x } from '../../../../apps/api/src/main.js';"), errors: [{ messageId: 'otherApp' }] },
+  ],
+});
+
+const projects = [
+  { name: '@orkestra/domain', dir: path.join(root, 'libs/domain'), tags: ['type:domain'] },
+  { name: '@orkestra/contracts', dir: path.join(root, 'libs/contracts'), tags: ['type:contracts'] },
+  { name: '@orkestra/application', dir: path.join(root, 'libs/application'), tags: ['type:application'] },
+];
+const contractsCase = (code: string) => ({
+  code,
+  filename: path.join(root, 'libs/contracts/src/jobs.contract.ts'),
+  options: [{ self: 'type:contracts', allowed: ['type:domain', 'type:util'], typeOnly: ['type:domain'], projects }],
+});
+
+tester.run('layer-boundaries', layerBoundaries, {
+  valid: [
+    contractsCase("import type { Job } from '@orkestra/domain';"),
+    contractsCase("import { type Job, type JobResult } from '@orkestra/domain';"),
+    contractsCase("export type { Job } from '@orkestra/domain';"),
+    contractsCase("type J = import('@orkestra/domain').Job;"),
+    contractsCase("import { z } from 'zod';"),
+    contractsCase("import { mirror } from './mirror.js';"),
+    contractsCase("import { x } from '../../contracts/src/mirror.js';"),
+  ],
+  invalid: [
+    { ...contractsCase("import { type Job, trakDecider } from '@orkestra/domain';"), errors: [{ messageId: 'typeOnly' }] },
+    { ...contractsCase("export { trakDecider } from '@orkestra/domain';"), errors: [{ messageId: 'typeOnly' }] },
+    { ...contractsCase("const d = await import('@orkestra/domain');"), errors: [{ messageId: 'typeOnly' }] },
+    { ...contractsCase("import type { Bus } from '@orkestra/application/bus';"), errors: [{ messageId: 'layer', data: { source: '@orkestra/application/bus', target: 'type:application', self: 'type:contracts', allowed: 'type:domain, type:util' } }] },
+    { ...contractsCase("import { x } from '../../application/src/index.js';"), errors: [{ messageId: 'layer' }] },
   ],
 });

@@ -67,6 +67,27 @@ describe('apps stay apart', () => {
   });
 });
 
+describe('layers import only the layers below them', () => {
+  it.each([
+    ['contracts importing the application layer', 'libs/contracts/src/bad-application.ts', "'@orkestra/application' is type:application, and type:contracts may depend only on type:domain, type:util"],
+    ['contracts climbing into an adapter by relative path', 'libs/contracts/src/bad-relative.ts', "'../../bus/src/index.js' is type:adapter, and type:contracts may depend only on type:domain, type:util"],
+    ['the application layer importing contracts', 'libs/application/src/bad-contracts.ts', "'@orkestra/contracts' is type:contracts, and type:application may depend only on type:domain, type:util"],
+    ['an adapter importing the test helpers from its sources', 'libs/bus/src/bad-testing.ts', "'@orkestra/testing' is type:testing, and type:adapter may depend only on"],
+  ])('rejects %s', async (_what, file, message) => {
+    const { messages } = await lint(file);
+
+    expect(messages).toEqual([expect.objectContaining({ ruleId: 'orkestra/layer-boundaries', severity: 2, message: expect.stringContaining(message) })]);
+  });
+
+  it('lets contracts import the domain for its types only', async () => {
+    const { messages } = await lint('libs/contracts/src/bad-domain-value.ts');
+
+    expect(messages).toEqual([
+      expect.objectContaining({ ruleId: 'orkestra/layer-boundaries', message: "'@orkestra/domain' is type:domain: type:contracts may import only its types (`import type`), so no code of it runs here." }),
+    ]);
+  });
+});
+
 describe('allowed imports', () => {
   it.each([
     'libs/domain/src/good-imports.ts',
@@ -75,6 +96,9 @@ describe('allowed imports', () => {
     'apps/api/src/good-imports.ts',
     'apps/scheduler/src/main.ts',
     'libs/platform/src/good-imports.ts',
+    'libs/contracts/src/good-imports.ts',
+    'libs/contracts/test/good.spec.ts',
+    'libs/bus/src/good-imports.ts',
   ])('passes %s', async (file) => {
     expect(rulesOf(await lint(file))).toEqual([]);
   });
@@ -94,6 +118,15 @@ describe('the repo config', () => {
     expect(domainSpec.rules['orkestra/pure-domain']?.[0]).toBe(2);
     expect(api.rules['orkestra/no-app-imports']).toEqual([2, expect.objectContaining({ self: 'api', apps: expect.arrayContaining(['scheduler']) })]);
     expect(lib.rules['orkestra/no-app-imports']?.[0]).toBe(2);
+
+    const contracts = await repo.calculateConfigForFile(path.join(repoRoot, 'libs/contracts/src/index.ts'));
+    const application = await repo.calculateConfigForFile(path.join(repoRoot, 'libs/application/src/index.ts'));
+    const adapter = await repo.calculateConfigForFile(path.join(repoRoot, 'libs/event-store/src/index.ts'));
+    const adapterSpec = await repo.calculateConfigForFile(path.join(repoRoot, 'libs/event-store/test/any.int.spec.ts'));
+    expect(contracts.rules['orkestra/layer-boundaries']).toEqual([2, expect.objectContaining({ self: 'type:contracts', allowed: ['type:domain', 'type:util'], typeOnly: ['type:domain'] })]);
+    expect(application.rules['orkestra/layer-boundaries']).toEqual([2, expect.objectContaining({ self: 'type:application', allowed: ['type:domain', 'type:util'] })]);
+    expect(adapter.rules['orkestra/layer-boundaries']).toEqual([2, expect.objectContaining({ self: 'type:adapter', allowed: expect.arrayContaining(['type:contracts']) })]);
+    expect(adapterSpec.rules['orkestra/layer-boundaries']).toBeUndefined();
   });
 
   it('leaves the lint fixtures out of `npm run lint`', async () => {

@@ -1,6 +1,7 @@
-import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/application';
 import type { Bus } from '@orkestra/application';
+import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/contracts';
 import { connectBus } from '@orkestra/bus';
+import { LOG_KEEPER } from '../logs/log-keeper.consumer.js';
 
 /**
  * The api's connection to NATS, when it has one (`ORK_API_NATS_URL`): subscriptions, the runner
@@ -13,7 +14,7 @@ export class ApiBus {
     if (natsUrl === undefined) return new ApiBus(undefined);
     const bus = await connectBus({ servers: natsUrl, name: `ork-api-${instance}`, namespace });
     // Idempotent: whichever service starts first creates them, the others find them as they are.
-    await bus.provision({ streams: [EVENTS_STREAM, LOGS_STREAM], consumers: [], buckets: [RUNNERS_BUCKET] });
+    await bus.provision({ streams: [EVENTS_STREAM, LOGS_STREAM], consumers: [LOG_KEEPER], buckets: [RUNNERS_BUCKET] });
     return new ApiBus(bus);
   }
 

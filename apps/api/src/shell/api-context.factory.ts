@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Authenticator } from '../auth/authenticator.js';
 import { CallerAccess } from '../auth/caller-access.js';
 import type { Caller } from '../auth/caller.js';
+import { TimelineLoaders } from '../traks/timeline/timeline-loaders.js';
 import type { ApiContext } from './api-context.js';
 import { ApiStores } from './api-stores.js';
 
@@ -18,6 +19,6 @@ export class ApiContextFactory {
   }
 
   forCaller(caller: Caller): ApiContext {
-    return { caller, access: new CallerAccess(caller, this.stores.pool) };
+    return { caller, access: new CallerAccess(caller, this.stores.pool), timeline: new TimelineLoaders(this.stores.pool) };
   }
 }

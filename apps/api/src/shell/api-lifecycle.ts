@@ -6,6 +6,7 @@ import { bootstrapAdmin } from '../users/bootstrap-admin.js';
 import { ApiBus } from './api-bus.js';
 import { ApiStores } from './api-stores.js';
 import { ReadModels } from './read-models.service.js';
+import { LogKeeper } from '../logs/log-keeper.service.js';
 
 /** Where the first admin token goes when a fresh installation creates it (default: the log, once). */
 export const ADMIN_TOKEN_NOTICE = Symbol('ADMIN_TOKEN_NOTICE');
@@ -21,6 +22,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly bus: ApiBus,
     private readonly readiness: ReadinessChecks,
     private readonly readModels: ReadModels,
+    private readonly logs: LogKeeper,
     private readonly tokens: UserTokens,
     @Inject(ADMIN_TOKEN_NOTICE) private readonly notice: AdminTokenNotice | undefined,
   ) {}
@@ -31,6 +33,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
       await pool.query('SELECT 1');
     });
     await this.readModels.runner.start();
+    await this.logs.start();
     const token = await bootstrapAdmin(this.stores, this.tokens);
     if (token === undefined) return;
     if (this.notice !== undefined) this.notice(token);
@@ -38,6 +41,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.logs.stop();
     await this.readModels.runner.stop();
     await this.bus.close();
     await this.stores.close();

@@ -1,7 +1,14 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloDriver } from '@nestjs/apollo';
+import type { SubscriptionConfig } from '@nestjs/graphql';
 import type { Context } from 'graphql-ws';
 import type { Caller } from '../auth/caller.js';
+import { sharedSubscribe } from '../subscriptions/shared-execution.js';
 import { ApiError } from './api-error.js';
 import type { ApiContextFactory } from './api-context.factory.js';
 
@@ -27,6 +34,8 @@ export function graphqlOptions(contexts: ApiContextFactory): ApolloDriverConfig 
     sortSchema: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // No HTTP caching hints are served, so the cache-control plugin would only wrap every field's resolver for nothing.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     subscriptions: {
       'graphql-ws': {
         onConnect: async (ctx: Context) => {
@@ -38,6 +47,8 @@ export function graphqlOptions(contexts: ApiContextFactory): ApolloDriverConfig 
           }
         },
       },
+      // Nest hands this to graphql-ws with the rest; its config type leaves it out.
+      ...({ subscribe: sharedSubscribe } as SubscriptionConfig),
     },
     context: async (args: HttpContextArgs | SocketContextArgs) => {
       if ('req' in args && args.req !== undefined) return contexts.forCaller(await contexts.authenticate(args.req.headers['authorization']));

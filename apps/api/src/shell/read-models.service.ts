@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '@orkestra/event-store';
 import type { Projection } from '@orkestra/event-store';
-import { ProjectsProjection, TraksProjection, UsersProjection } from '@orkestra/read-models';
+import { ProjectsProjection, TimelineProjection, TraksProjection, UsersProjection } from '@orkestra/read-models';
 import { API_CONFIG } from '../api.config.js';
 import type { ApiConfig } from '../api.config.js';
 import { ApiStores } from './api-stores.js';
@@ -15,9 +15,14 @@ import { ApiStores } from './api-stores.js';
 export class ReadModels {
   private readonly logger = new Logger('api');
   readonly runner: ProjectionRunner;
+  /** The projections' names (their checkpoints) and the tables they own. */
+  readonly names: readonly string[];
+  readonly tables: readonly string[];
 
   constructor(@Inject(API_CONFIG) config: ApiConfig, stores: ApiStores) {
-    const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection()];
+    const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection(), new TimelineProjection()];
+    this.names = projections.map((p) => p.name);
+    this.tables = projections.flatMap((p) => p.tables);
     this.runner = new ProjectionRunner({
       pool: stores.pool,
       databaseUrl: config.databaseUrl!,

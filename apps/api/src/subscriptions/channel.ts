@@ -1,20 +1,26 @@
 /**
  * A bounded queue read as an async iterator: what a GraphQL subscription hands graphql-ws. The
  * producer pushes; a consumer that falls more than `limit` items behind is ended with `onOverflow`'s
- * error (it reconnects with its cursor and misses nothing). `return()` (the client went away) runs
- * `onClose` once.
+ * error (it reconnects with its cursor and misses nothing). When it ends (the client went away, or
+ * it failed), what was registered with `whenClosed` runs once, even if registered afterwards.
  */
 export class Channel<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private readonly waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }[] = [];
   private failure: unknown;
   private done = false;
+  private readonly closers: (() => void)[] = [];
 
   constructor(
     private readonly limit: number,
-    private readonly onClose: () => void,
     private readonly onOverflow: () => Error,
   ) {}
+
+  /** Runs `close` when the channel ends, or at once when it already has (e.g. the client left while the producer was starting). */
+  whenClosed(close: () => void): void {
+    if (this.done) close();
+    else this.closers.push(close);
+  }
 
   push(item: T): void {
     if (this.done) return;
@@ -57,7 +63,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.onClose();
+    for (const close of this.closers.splice(0)) close();
     if (this.items.length > 0) return;
     const failure = this.failure;
     this.failure = undefined;

@@ -1,21 +1,10 @@
-import { CursorExpiredError, EVENTS_STREAM } from '@orkestra/application';
+import { CursorExpiredError } from '@orkestra/application';
 import type { Bus, Following } from '@orkestra/application';
-import { z } from 'zod';
+import { EVENTS_STREAM, MalformedMessageError, parseMessageData, publishedEventSchema } from '@orkestra/contracts';
+import type { PublishedEvent } from '@orkestra/contracts';
 import { ApiError } from '../shell/api-error.js';
 
-/** An event as the relay publishes it on ORK_EVENTS, parsed where it is received. */
-const publishedEvent = z.object({
-  id: z.string(),
-  streamId: z.string(),
-  streamPosition: z.number().int().positive(),
-  globalPosition: z.union([z.number(), z.string()]),
-  type: z.string(),
-  data: z.record(z.string(), z.unknown()),
-  metadata: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-
-export type PublishedEvent = z.infer<typeof publishedEvent>;
+export type { PublishedEvent } from '@orkestra/contracts';
 
 /** One event of the feed: its sequence on ORK_EVENTS is the cursor clients resume from, and what the feed made of it. */
 export interface FeedEvent<Detail = unknown> {
@@ -100,7 +89,7 @@ export class EventFeed<Detail> {
   private start(): Promise<Following> {
     this.following ??= this.bus
       .follow(EVENTS_STREAM.name, {}, async (message) => {
-        const event = await this.read(message.seq, message.subject, message.json());
+        const event = await this.read(message.seq, message.subject, message.data);
         this.lastSeq = message.seq;
         if (event === undefined) return;
         this.buffer.push(event);
@@ -136,7 +125,7 @@ export class EventFeed<Detail> {
     try {
       following = await this.bus.follow(EVENTS_STREAM.name, { afterSeq: after }, async (message) => {
         if (message.seq > upTo) return reached();
-        const event = await this.read(message.seq, message.subject, message.json());
+        const event = await this.read(message.seq, message.subject, message.data);
         if (event !== undefined) pass(event);
         if (message.seq >= upTo) reached();
       });
@@ -157,14 +146,15 @@ export class EventFeed<Detail> {
     await following.stop();
   }
 
-  private async read(seq: number, subject: string, value: unknown): Promise<FeedEvent<Detail> | undefined> {
+  private async read(seq: number, subject: string, data: Uint8Array): Promise<FeedEvent<Detail> | undefined> {
     if (!this.options.wants(subject)) return undefined;
-    const parsed = publishedEvent.safeParse(value);
-    if (!parsed.success) {
-      this.options.log?.('an event on the bus could not be read; it is skipped', { seq, subject, problem: parsed.error.issues[0]?.message });
+    // Not JSON, or not an event: skipped (a following that threw would end for every subscriber).
+    const event = parseMessageData(publishedEventSchema, data, 'event');
+    if (event instanceof MalformedMessageError) {
+      this.options.log?.('malformed message refused', { consumer: 'event-feed', seq, subject, reason: event.reason });
       return undefined;
     }
-    const detail = await this.options.enrich(parsed.data);
-    return detail === undefined ? undefined : { seq, event: parsed.data, detail };
+    const detail = await this.options.enrich(event);
+    return detail === undefined ? undefined : { seq, event, detail };
   }
 }

@@ -36,18 +36,10 @@ export class TrakFeed implements OnApplicationShutdown {
   async stream<T>(matches: (change: FeedEvent<TrakChange>) => boolean, map: (change: FeedEvent<TrakChange>) => T, after: string | null | undefined): Promise<AsyncIterableIterator<T>> {
     if (this.feed === undefined) throw new ApiError('UNAVAILABLE', 'Subscriptions need the api to be connected to NATS (ORK_API_NATS_URL)');
     const cursor = parseCursor(after);
-    // The client may go away while the subscription is still catching up.
-    const link: { unsubscribe?: () => void; closed: boolean } = { closed: false };
-    const channel = new Channel<T>(
-      QUEUE_LIMIT,
-      () => {
-        link.closed = true;
-        link.unsubscribe?.();
-      },
-      () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`),
-    );
-    link.unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(map(event)) }, cursor);
-    if (link.closed) link.unsubscribe();
+    const channel = new Channel<T>(QUEUE_LIMIT, () => new ApiError('CURSOR_EXPIRED', `You fell more than ${QUEUE_LIMIT} updates behind; subscribe again with the last cursor you received`));
+    // Every subscriber gets the same object for an event, so its execution is shared (see sharedSubscribe).
+    const unsubscribe = await this.feed.subscribe({ matches, deliver: (event) => channel.push(shared(event, map)) }, cursor);
+    channel.whenClosed(unsubscribe);
     return channel;
   }
 
@@ -60,4 +52,14 @@ function parseCursor(after: string | null | undefined): number | undefined {
   if (after == null || after === '') return undefined;
   if (!/^\d{1,15}$/.test(after)) throw new ApiError('VALIDATION_FAILED', 'after: not a cursor this server gave out (pass a `cursor` from an update)', { field: 'after' });
   return Number(after);
+}
+
+const payloads = new WeakMap<object, WeakMap<object, unknown>>();
+
+/** `map(event)`, computed once per event and mapping function. */
+function shared<E extends object, T>(event: E, map: (event: E) => T): T {
+  let byMap = payloads.get(event);
+  if (byMap === undefined) payloads.set(event, (byMap = new WeakMap()));
+  if (!byMap.has(map)) byMap.set(map, map(event));
+  return byMap.get(map) as T;
 }

@@ -18,6 +18,7 @@ import { SendToStageResolver } from './send-to-stage/send-to-stage.resolver.js';
 import { SetAutoModeResolver } from './set-auto-mode/set-auto-mode.resolver.js';
 import { SkipStageResolver } from './skip-stage/skip-stage.resolver.js';
 import { TrakHistoryResolver } from './trak-history/trak-history.resolver.js';
+import { TrakTimelineResolver } from './timeline/timeline.resolver.js';
 import { TrakCommandService } from './trak-command.service.js';
 import { TrakReads } from './trak-reads.js';
 import { TrakFeed } from '../subscriptions/trak-feed.service.js';
@@ -27,6 +28,7 @@ export const TRAK_RESOLVERS = [
   GetTrakResolver,
   ListTraksResolver,
   TrakHistoryResolver,
+  TrakTimelineResolver,
   CreateTrakResolver,
   TrakUpdatedResolver,
   NeedsHumanResolver,

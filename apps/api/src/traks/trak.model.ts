@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { TrakStatus } from '@orkestra/domain';
+import type { PositionedTrakEvent } from '@orkestra/read-models';
 
 /** The domain's statuses, as GraphQL enum values of the same names. */
 export enum TrakStatusValue {
@@ -106,7 +107,7 @@ export class Trak {
   @Field(() => String) title!: string;
   @Field(() => String) description!: string;
   @Field(() => TrakStatusValue) status!: TrakStatusValue;
-  @Field(() => String, { nullable: true, description: 'Why it stopped or waits: a block, a failure, a cancel reason, dependencies.' })
+  @Field(() => String, { nullable: true, description: 'Why it stopped or waits: a block, a failure, a cancel reason, dependencies, a runner with the labels its job needs.' })
   statusDetail?: string;
   @Field(() => HumanAttention, { nullable: true }) needsHuman?: HumanAttention;
   @Field(() => Flow) flow!: Flow;
@@ -130,4 +131,6 @@ export class Trak {
   @Field(() => String) updatedAt!: string;
   @Field(() => Int, { description: 'Number of events in its stream; `trak(id, at:)` reads it as it stood at any of them.' })
   version!: number;
+  /** Not in the schema: the events this view was folded from, when its resolver read them; the timeline fields fold them too. */
+  events?: readonly PositionedTrakEvent[];
 }

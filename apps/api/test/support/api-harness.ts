@@ -5,9 +5,11 @@ import type { INestApplication } from '@nestjs/common';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import { OutboxRelay } from '@orkestra/event-store';
-import { testDatabase, testNats } from '@orkestra/testing';
+import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
 import { createApp, loadApiConfig } from '../../src/index.js';
+import { ApiStores } from '../../src/shell/api-stores.js';
+import { ReadModels } from '../../src/shell/read-models.service.js';
 import { graphqlData } from './graphql-client.js';
 
 /** The api on a free port over a database of its own, and the first admin's token. */
@@ -69,4 +71,40 @@ export async function startApi(options: { readonly nats?: boolean; readonly env?
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every row of every read model the api keeps, by table, in a stable order (for comparing with a rebuild). */
+export async function readModelRows(api: ApiHarness): Promise<Record<string, unknown[]>> {
+  const readModels = api.app.get(ReadModels);
+  const pool = api.app.get(ApiStores).pool;
+  // Everything appended so far applied first: the background loop may be a batch behind.
+  const { rows: last } = await pool.query<{ position: string }>('SELECT max(global_position) AS position FROM messages');
+  for (const name of readModels.names) {
+    await readModels.settle(name, async () => {
+      const { rows: at } = await pool.query<{ position: string }>('SELECT global_position AS position FROM checkpoints WHERE name = $1', [name]);
+      return Number(at[0]?.position ?? 0) >= Number(last[0]?.position ?? 0);
+    });
+  }
+  const rows: Record<string, unknown[]> = {};
+  for (const table of readModels.tables) rows[table] = (await pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows;
+  return rows;
+}
+
+/** Empties every read model and replays the whole log into it. */
+export async function rebuildReadModels(api: ApiHarness): Promise<void> {
+  const readModels = api.app.get(ReadModels);
+  for (const name of readModels.names) await readModels.runner.rebuild(name);
+}
+
+/** A one-stage workflow (`work`, artifact `summary`) and its prompt: the smallest project that takes Traks. */
+export const ONE_STAGE_PROJECT: Readonly<Record<string, string>> = {
+  '.orkestra/workflow.yaml': 'flows:\n  default:\n    stages:\n      - name: work\n        artifact: summary\n    integration:\n      on_failure: work\n',
+  '.orkestra/agents/work.md': 'Work.',
+};
+
+/** A bare remote holding `files` on main, registered as project `id` by the first admin; returns the remote. */
+export async function registerProject(api: ApiHarness, id: string, files: Readonly<Record<string, string>> = ONE_STAGE_PROJECT): Promise<string> {
+  const remote = await bareRemote(await mkdtemp(path.join(api.dir, `${id}-`)), { ...files });
+  await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id, name: id, remote } }, api.adminToken);
+  return remote;
 }

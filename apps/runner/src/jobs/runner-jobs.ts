@@ -1,11 +1,11 @@
 import { executeAgentRun, runGate } from '@orkestra/agents';
 import type { AgentLogEntry, AgentRunDeps, AgentRunWorkspace } from '@orkestra/agents';
-import type { AgentRunJob, GateRunJob, IntegrationJob, JobResult } from '@orkestra/domain';
+import type { AgentRunJob, GateRunJob, IntegrationJob, JobResult, ProjectRepository } from '@orkestra/domain';
 import { push } from '@orkestra/git';
 import type { ProjectRepo, RunnerGit } from '@orkestra/git';
 
-/** The git remote and setup of each project this runner serves. */
-export type ProjectDirectory = (projectId: string) => ProjectRepo | undefined;
+/** The git remote and setup of a project: the runner's own entry, else the repository the job carries (if the runner takes it). */
+export type ProjectDirectory = (projectId: string, repository?: ProjectRepository) => ProjectRepo | undefined;
 
 export interface RunnerJobsDeps {
   readonly git: RunnerGit;
@@ -24,7 +24,7 @@ export interface JobHooks {
 export class UnknownProjectError extends Error {
   readonly code = 'RUNNER.UNKNOWN_PROJECT' as const;
   constructor(readonly projectId: string) {
-    super(`This runner does not know project ${projectId}: add its git remote to the runner's projects`);
+    super(`This runner does not know project ${projectId}: the job names no repository, so add its git remote to the runner's projects`);
     this.name = 'UnknownProjectError';
   }
 }
@@ -34,14 +34,14 @@ export class UnknownProjectError extends Error {
  * in the result the scheduler expects; nothing here knows about the bus.
  */
 export function createRunnerJobs(deps: RunnerJobsDeps) {
-  const project = (projectId: string): ProjectRepo => {
-    const found = deps.projects(projectId);
-    if (found === undefined) throw new UnknownProjectError(projectId);
+  const project = (job: { readonly projectId: string; readonly repository?: ProjectRepository }): ProjectRepo => {
+    const found = deps.projects(job.projectId, job.repository);
+    if (found === undefined) throw new UnknownProjectError(job.projectId);
     return found;
   };
 
   const workspace: AgentRunWorkspace = {
-    prepare: async (job) => (await deps.git.worktrees.create(project(job.projectId), { trakId: job.trakId, repo: job.repo })).path,
+    prepare: async (job) => (await deps.git.worktrees.create(project(job), { trakId: job.trakId, repo: job.repo })).path,
     save: async (worktree, message) => {
       await deps.git.commitAll(worktree, message);
       await push(worktree);
@@ -69,7 +69,7 @@ export function createRunnerJobs(deps: RunnerJobsDeps) {
     },
 
     async integration(job: IntegrationJob): Promise<JobResult> {
-      const found = deps.projects(job.projectId);
+      const found = deps.projects(job.projectId, job.repository);
       const result = found === undefined ? { kind: 'failed' as const, message: new UnknownProjectError(job.projectId).message } : await deps.git.integrator.integrate(found, job);
       return { kind: 'integration-finished', jobId: job.jobId, result };
     },

@@ -8,7 +8,7 @@ import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
 import { ReadinessChecks } from '@orkestra/platform';
 import { createRunnerJobs } from '../jobs/runner-jobs.js';
-import { RUNNER_CONFIG } from '../runner.config.js';
+import { RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
 import { detectAgents } from './detect-agents.js';
@@ -41,9 +41,12 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const git = createRunnerGit({ root: config.dataDir });
     const jobs = createRunnerJobs({
       git,
-      projects: (projectId) => {
+      projects: (projectId, repository) => {
         const project = config.projects[projectId];
-        if (project === undefined) return undefined;
+        if (project === undefined) {
+          if (repository === undefined || !servesProject(config, projectId)) return undefined;
+          return { projectId, remoteUrl: repository.remote, setup: repository.setupScript === undefined ? {} : { script: repository.setupScript } };
+        }
         const setup = {
           ...(project.copyIgnored.length > 0 && { copyIgnored: project.copyIgnored }),
           ...(project.copyFrom !== undefined && { copySourceDir: project.copyFrom }),
@@ -69,6 +72,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       ackWaitMs: config.ackWaitSeconds * 1000,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
       status: () => this.collection?.status() ?? {},
+      serves: (job) => servesProject(config, job.projectId),
     });
     await this.service.start();
     this.collection = new WorktreeCollection({
@@ -76,6 +80,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       runnerName: config.name,
       git,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      onMalformed: (subject, error) => this.service?.noteMalformed('finished-traks', subject, error),
     });
     await this.collection.start();
     if (agents.length === 0) this.logger.warn('No agent CLI found (claude, opencode): this runner takes gate and integration jobs only');

@@ -11,8 +11,10 @@ import {
   resultMsgId,
   resultSubject,
   runnerJobConsumers,
-} from '@orkestra/application';
+} from '@orkestra/contracts';
+import { MalformedMessageError, jobCancelSchema, jobSchema, parseMessage, parseMessageData, storedJobResultSchema } from '@orkestra/contracts';
 import type { Bus, BusMessage, ConsumeCapacity, Consumption, KeyValueBucket } from '@orkestra/application';
+import type { DiskReport, JobCancel, LogLine, RunnerEntry } from '@orkestra/contracts';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
 import type { JobHooks } from '../jobs/runner-jobs.js';
 import { Slots } from './slots.js';
@@ -44,16 +46,16 @@ export interface RunnerServiceOptions {
   readonly heartbeatMs?: number;
   /** How often a running job looks whether the scheduler called it off. Default 2 s. */
   readonly cancelPollMs?: number;
-  /** Extra fields for the registry entry (e.g. disk use), read at every write; they never replace the runner's own fields. */
-  readonly status?: () => Readonly<Record<string, unknown>>;
+  /** Whether this runner takes the job's project; a job it does not take goes back to the queue for another runner. Default: every project. */
+  readonly serves?: (job: Job) => boolean;
+  /** How long a job handed back waits before it is offered again. Default 1 s. */
+  readonly handBackDelayMs?: number;
+  /** Disk use for the registry entry, read at every write. */
+  readonly status?: () => { readonly disk?: DiskReport };
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** What the scheduler writes into the cancels bucket, keyed by job id, to call a job off. */
-interface JobCancel {
-  readonly reason: string;
-  readonly at: string;
-}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Backoff between attempts to store or publish a finished job's result: doubling from the first to the max. */
 const RESULT_RETRY_FIRST_MS = 250;
@@ -103,6 +105,8 @@ export class RunnerService {
       return () => this.roomListeners.delete(listener);
     },
   };
+  /** Messages refused as malformed, by consumer; reported in the registry entry. */
+  private readonly malformed: Record<string, number> = {};
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
@@ -158,9 +162,17 @@ export class RunnerService {
   }
 
   private async handle(message: BusMessage): Promise<void> {
-    const job = message.json<Job>();
-    if (typeof job !== 'object' || job === null || typeof job.jobId !== 'string' || !['agent-run', 'gate-run', 'integration'].includes(job.kind)) {
-      message.term(`not a job: ${message.subject}`);
+    const job = parseMessageData(jobSchema, message.data, 'job');
+    if (job instanceof MalformedMessageError) {
+      // Never runnable as sent: not redelivered, not retried.
+      message.term(job.reason);
+      this.noteMalformed('jobs', message.subject, job);
+      return;
+    }
+    if (this.options.serves?.(job) === false) {
+      // Another runner may serve the project; this one must not fail the job for it.
+      message.nak(this.options.handBackDelayMs ?? 1_000);
+      this.log('job of a project this runner does not serve; handed back', { jobId: job.jobId, projectId: job.projectId });
       return;
     }
     const cancelled = await this.cancelOf(job.jobId);
@@ -169,10 +181,10 @@ export class RunnerService {
       this.log('job was called off before it ran; skipped', { jobId: job.jobId, reason: cancelled.reason });
       return;
     }
-    const earlier = await this.results!.get<JobResult>(job.jobId);
+    const earlier = await this.storedResult(job.jobId);
     if (earlier !== undefined) {
       // Delivered again after it was done (a runner died before acking): answer, do not redo.
-      await this.publishResult(earlier.value);
+      await this.publishResult(earlier);
       return;
     }
 
@@ -208,8 +220,30 @@ export class RunnerService {
     }
   }
 
+  /** The call-off of the job, if any. An entry under its id calls it off even when its value is not a call-off's. */
   private async cancelOf(jobId: string): Promise<JobCancel | undefined> {
-    return (await this.cancels!.get<JobCancel>(jobId))?.value;
+    const entry = await this.cancels!.get(jobId);
+    if (entry === undefined) return undefined;
+    const cancel = parseMessage(jobCancelSchema, entry.value, 'call-off');
+    if (!(cancel instanceof MalformedMessageError)) return cancel;
+    this.noteMalformed('job-cancels', `${JOB_CANCELS_BUCKET.name}.${jobId}`, cancel);
+    return { reason: 'called off (the call-off itself was malformed)', at: this.now() };
+  }
+
+  /** The result this runner (or another) stored for the job; one that is not a result is ignored and the job runs. */
+  private async storedResult(jobId: string): Promise<JobResult | undefined> {
+    const entry = await this.results!.get(jobId);
+    if (entry === undefined) return undefined;
+    const result = parseMessage(storedJobResultSchema, entry.value, 'stored result');
+    if (!(result instanceof MalformedMessageError)) return result;
+    this.noteMalformed('job-results', `${JOB_RESULTS_BUCKET.name}.${jobId}`, result);
+    return undefined;
+  }
+
+  /** Counts (for the registry entry) and logs a message refused as malformed; the caller settles it. */
+  noteMalformed(consumer: string, subject: string, error: MalformedMessageError): void {
+    this.malformed[consumer] = (this.malformed[consumer] ?? 0) + 1;
+    this.log('malformed message refused', { consumer, subject, reason: error.reason });
   }
 
   /** Looks at the cancels bucket every `cancelPollMs` and calls `onCancel` once if the job is called off; returns the stop. */
@@ -234,10 +268,11 @@ export class RunnerService {
 
   private execute(job: Job, delivery: number, signal: AbortSignal): Promise<JobResult> {
     let line = 0;
-    const publishLine = (entry: object): void => {
+    const publishLine = (entry: DistributiveOmit<LogLine, 'seq' | 'attempt' | 'at'>): void => {
       const seq = ++line;
+      const logLine: LogLine = { seq, attempt: delivery, at: this.now(), ...entry };
       void this.options.bus
-        .publish(logSubject(job.trakId, job.jobId), JSON.stringify({ seq, attempt: delivery, at: this.now(), ...entry }), { msgId: `${job.jobId}:${delivery}:${seq}` })
+        .publish(logSubject(job.trakId, job.jobId), JSON.stringify(logLine), { msgId: `${job.jobId}:${delivery}:${seq}` })
         .catch((error: unknown) => this.log('could not publish a log line', { jobId: job.jobId, error: String(error) }));
     };
     switch (job.kind) {
@@ -300,18 +335,21 @@ export class RunnerService {
 
   private async register(): Promise<void> {
     const { identity } = this.options;
-    await this.registry?.put(identity.name, {
-      ...this.options.status?.(),
+    const { disk } = this.options.status?.() ?? {};
+    const entry: RunnerEntry = {
       name: identity.name,
-      labels: identity.labels,
-      pools: this.pools,
-      agents: identity.agents,
+      labels: [...identity.labels],
+      pools: [...this.pools],
+      agents: [...identity.agents],
       slots: identity.slots,
       busy: this.running.size,
       jobs: [...this.running.keys()],
       startedAt: this.startedAt,
       lastSeen: this.now(),
-    });
+      ...(disk !== undefined && { disk }),
+      malformed: { ...this.malformed },
+    };
+    await this.registry?.put(identity.name, entry);
   }
 
   private now(): string {

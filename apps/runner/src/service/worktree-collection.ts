@@ -1,17 +1,12 @@
-import { EVENTS_STREAM, trakIdOf } from '@orkestra/application';
+import { trakIdOf } from '@orkestra/application';
+import { EVENTS_STREAM, MalformedMessageError, parseMessageData, publishedEventSchema } from '@orkestra/contracts';
+import type { DiskReport } from '@orkestra/contracts';
 import type { Bus, BusMessage, ConsumerSpec, Consumption } from '@orkestra/application';
 import { InvalidGitNameError } from '@orkestra/git';
-import type { ProjectDiskUsage, RunnerGit } from '@orkestra/git';
+import type { RunnerGit } from '@orkestra/git';
 
 /** Events after which a Trak's worktree is no longer needed. Failed and blocked Traks keep theirs: a human may retry. */
 export const FINISHED_TRAK_EVENTS = ['IntegrationSucceeded', 'TrakArchived', 'TrakCancelled'] as const;
-
-/** What the collector reads of an event the outbox relay published (`PublishedEvent` of `@orkestra/event-store`). */
-interface FinishedTrakEvent {
-  readonly streamId?: unknown;
-  readonly type?: unknown;
-  readonly metadata?: { readonly projectId?: unknown };
-}
 
 export interface WorktreeCollectionOptions {
   readonly bus: Bus;
@@ -22,13 +17,8 @@ export interface WorktreeCollectionOptions {
   readonly diskReportMs?: number;
   readonly now?: () => Date;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
-}
-
-/** Disk use of this runner as last measured. */
-export interface DiskReport {
-  readonly measuredAt: string;
-  readonly totalBytes: number;
-  readonly projects: readonly ProjectDiskUsage[];
+  /** An event that is not one was refused (it is termed here); for the runner's count. */
+  readonly onMalformed?: (subject: string, error: MalformedMessageError) => void;
 }
 
 // Removing a big worktree takes a while; the message is kept alive meanwhile.
@@ -87,14 +77,19 @@ export class WorktreeCollection {
   }
 
   /** What goes into the runner's registry entry: `disk`, once measured. */
-  status(): Record<string, unknown> {
+  status(): { readonly disk?: DiskReport } {
     return this.report === undefined ? {} : { disk: this.report };
   }
 
   private async handle(message: BusMessage): Promise<void> {
-    const event = message.json<FinishedTrakEvent | null>();
-    const trakId = typeof event?.streamId === 'string' ? trakIdOf(event.streamId) : undefined;
-    const projectId = event?.metadata?.projectId;
+    const event = parseMessageData(publishedEventSchema, message.data, 'event');
+    if (event instanceof MalformedMessageError) {
+      message.term(event.reason);
+      this.options.onMalformed?.(message.subject, event);
+      return;
+    }
+    const trakId = trakIdOf(event.streamId);
+    const projectId = event.metadata['projectId'];
     if (trakId === undefined || typeof projectId !== 'string') {
       this.log('not a Trak event with a project id; skipped', { subject: message.subject });
       message.term(`not a Trak event with a project id: ${message.subject}`);
@@ -104,7 +99,7 @@ export class WorktreeCollection {
     try {
       // Worktrees are named by Trak id (a Subtrak's too); remove() finds the branch from the worktree.
       if (await this.options.git.worktrees.remove(projectId, trakId)) {
-        this.log('worktree removed', { projectId, trakId, after: event?.type });
+        this.log('worktree removed', { projectId, trakId, after: event.type });
         void this.measure();
       }
     } catch (error) {

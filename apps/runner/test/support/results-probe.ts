@@ -1,4 +1,4 @@
-import { RESULTS_STREAM } from '@orkestra/application';
+import { RESULTS_STREAM, jobResultSchema } from '@orkestra/contracts';
 import type { Bus } from '@orkestra/application';
 import type { JobResult } from '@orkestra/domain';
 
@@ -12,7 +12,7 @@ export async function resultsProbe(bus: Bus, durable = 'probe'): Promise<Results
   await bus.provision({ streams: [RESULTS_STREAM], consumers: [{ stream: RESULTS_STREAM.name, durable, ackWaitMs: 30_000 }], buckets: [] });
   const results: JobResult[] = [];
   await bus.consume(RESULTS_STREAM.name, durable, async (message) => {
-    results.push(message.json<JobResult>());
+    results.push(jobResultSchema.parse(message.json()));
   });
   return { results };
 }

@@ -1,4 +1,4 @@
-import { jobSubject } from '@orkestra/application';
+import { jobSubject } from '@orkestra/contracts';
 import type { Bus } from '@orkestra/application';
 import { chooseDispatch, jobRunsOn } from '@orkestra/domain';
 import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob, RunnerCapabilities } from '@orkestra/domain';

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from '@orkestra/domain';
 import type pg from 'pg';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MalformedConsumer } from '../service/scheduler-service.js';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Shown at 0 from the start, so a rate over them works before the first refusal. */
+const MALFORMED_CONSUMERS = ['scheduler-events', 'scheduler-results', 'runner-registry'] as const satisfies readonly MalformedConsumer[];
 
 /** Hand-offs waiting for their next job; older ones (a stage that waits for a person) are dropped. */
 const OPEN_HANDOFFS = 10_000;
@@ -17,6 +21,7 @@ export class SchedulerMetrics {
   private pool: pg.Pool | undefined;
   private readonly handoffs = new Map<string, bigint>();
   private readonly handoff: Histogram;
+  private readonly malformedMessages: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ork_scheduler_' });
@@ -26,6 +31,13 @@ export class SchedulerMetrics {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
+    this.malformedMessages = new Counter({
+      name: 'ork_malformed_messages_total',
+      help: 'Messages refused because they did not match their contract (dropped for good, logged with the reason), by consumer',
+      labelNames: ['consumer'],
+      registers: [this.registry],
+    });
+    for (const consumer of MALFORMED_CONSUMERS) this.malformedMessages.inc({ consumer }, 0);
     const rows = <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => this.rows<T>(sql);
     new Gauge({
       name: 'ork_scheduler_jobs',
@@ -98,6 +110,10 @@ export class SchedulerMetrics {
     this.handoffs.delete(trakId);
     this.handoffs.set(trakId, process.hrtime.bigint());
     if (this.handoffs.size > OPEN_HANDOFFS) this.handoffs.delete(this.handoffs.keys().next().value!);
+  }
+
+  malformed(consumer: string): void {
+    this.malformedMessages.inc({ consumer });
   }
 
   dispatched(jobs: readonly Job[]): void {

@@ -1,13 +1,6 @@
 import type { KeyValueBucket } from '@orkestra/application';
-import type { AgentKind, RunnerCapabilities } from '@orkestra/domain';
-
-/** The part of a runner's registry entry the scheduler routes by. */
-interface RegistryEntry {
-  readonly labels?: readonly string[];
-  readonly agents?: readonly AgentKind[];
-  /** The label pools it reads; a runner from before label routing writes none and reads none. */
-  readonly pools?: readonly string[];
-}
+import { MalformedMessageError, parseMessage, runnerEntrySchema } from '@orkestra/contracts';
+import type { RunnerCapabilities } from '@orkestra/domain';
 
 export interface RunnerDirectoryOptions {
   readonly registry: Pick<KeyValueBucket, 'entries'>;
@@ -46,12 +39,14 @@ export class RunnerDirectory {
   }
 
   private async read(): Promise<void> {
-    const entries = await this.options.registry.entries<RegistryEntry>();
-    const runners = entries.map(({ key, value }) => ({
-      name: key,
-      labels: Array.isArray(value.pools) ? (value.labels ?? []) : [],
-      agents: value.agents ?? [],
-    }));
+    const runners: RunnerCapabilities[] = [];
+    for (const { key, value } of await this.options.registry.entries()) {
+      const entry = parseMessage(runnerEntrySchema, value, 'runner');
+      // Not a runner's entry: no runner to route to (the runner watch reports it).
+      if (entry instanceof MalformedMessageError) continue;
+      // A runner from before label routing writes no pools and reads none, so its labels take nothing.
+      runners.push({ name: key, labels: entry.pools === undefined ? [] : entry.labels, agents: entry.agents });
+    }
     const changed = JSON.stringify(runners) !== JSON.stringify(this.runners);
     this.runners = runners;
     this.readAt = Date.now();

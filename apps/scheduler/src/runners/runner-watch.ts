@@ -1,4 +1,5 @@
 import type { KeyValueBucket } from '@orkestra/application';
+import { MalformedMessageError, parseMessage, runnerEntrySchema } from '@orkestra/contracts';
 import type pg from 'pg';
 
 /** An agent run whose runner stopped reporting. */
@@ -15,6 +16,8 @@ export interface RunnerWatchOptions {
   /** A runner silent for this long has lost its runs. */
   readonly lostAfterMs: number;
   readonly onLost: (run: LostRun) => Promise<void>;
+  /** A registry entry that is not a runner's; told once per written value. */
+  readonly onMalformed?: (key: string, error: MalformedMessageError) => void;
 }
 
 /**
@@ -25,13 +28,22 @@ export interface RunnerWatchOptions {
  */
 export class RunnerWatch {
   private readonly lastSeen = new Map<string, number>();
+  /** `key@revision` of entries already refused, so one bad value is reported once, not every round. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly options: RunnerWatchOptions) {}
 
   /** One look at the registry and the runs out on runners. */
   async round(): Promise<undefined> {
-    for (const entry of await this.options.registry.entries<{ lastSeen?: string }>()) {
-      const seen = Date.parse(entry.value.lastSeen ?? '');
+    for (const entry of await this.options.registry.entries()) {
+      const runner = parseMessage(runnerEntrySchema, entry.value, 'runner');
+      if (runner instanceof MalformedMessageError) {
+        const written = `${entry.key}@${entry.revision}`;
+        if (!this.refused.has(written)) this.options.onMalformed?.(entry.key, runner);
+        this.refused.add(written);
+        continue;
+      }
+      const seen = Date.parse(runner.lastSeen);
       if (Number.isFinite(seen)) this.lastSeen.set(entry.key, Math.max(seen, this.lastSeen.get(entry.key) ?? 0));
     }
     const { rows } = await this.options.pool.query<{ job_id: string; runner_id: string; started_at: Date }>(

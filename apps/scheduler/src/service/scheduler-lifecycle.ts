@@ -52,7 +52,11 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       runnerLostMs: config.runnerLostSeconds * 1000,
       concurrency: config.concurrency,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
-      observe: { resultRecorded: (trakId) => this.metrics.handoffStarted(trakId), dispatched: (jobs) => this.metrics.dispatched(jobs) },
+      observe: {
+        resultRecorded: (trakId) => this.metrics.handoffStarted(trakId),
+        dispatched: (jobs) => this.metrics.dispatched(jobs),
+        malformed: (consumer) => this.metrics.malformed(consumer),
+      },
     });
     await this.service.start();
     this.logger.log({ msg: 'scheduler started', instance: config.instance, limits: concurrencyLimits(config) });

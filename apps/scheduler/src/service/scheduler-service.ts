@@ -1,8 +1,9 @@
-import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, RESULTS_STREAM, RUNNERS_BUCKET, trakCommands } from '@orkestra/application';
-import type { Bus, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
-import type { ConcurrencyLimits, FlowBudget, Job, JobResult } from '@orkestra/domain';
+import { trakCommands } from '@orkestra/application';
+import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, MalformedMessageError, RESULTS_STREAM, RUNNERS_BUCKET, jobResultSchema, parseMessageData, publishedEventSchema } from '@orkestra/contracts';
+import type { JobCancel } from '@orkestra/contracts';
+import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
+import type { ConcurrencyLimits, FlowBudget, Job } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
-import type { PublishedEvent } from '@orkestra/event-store';
 import type pg from 'pg';
 import { JobDispatcher } from '../dispatch/job-dispatcher.js';
 import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
@@ -31,6 +32,8 @@ export interface SchedulerServiceOptions {
   readonly observe?: {
     readonly resultRecorded?: (trakId: string) => void;
     readonly dispatched?: (jobs: readonly Job[]) => void;
+    /** A message was refused as malformed (and will not come again); by consumer. */
+    readonly malformed?: (consumer: MalformedConsumer) => void;
   };
 }
 
@@ -39,6 +42,9 @@ export interface SchedulerServiceOptions {
  * dispatcher's idle round (2 s) asks again, so a runner that registers gets such a job within seconds.
  */
 const RUNNER_DIRECTORY_MAX_AGE_MS = 1_000;
+
+/** Where the scheduler takes messages from that may be refused as malformed. */
+export type MalformedConsumer = 'scheduler-events' | 'scheduler-results' | 'runner-registry';
 
 /** The scheduler's durable consumers: every Trak event, every runner result. */
 export const schedulerConsumers = (ackWaitMs: number): ConsumerSpec[] => [
@@ -93,7 +99,8 @@ export class SchedulerService {
             cancelled = undefined;
             throw error;
           });
-          await (await cancelled).put(jobId, { reason, at: new Date().toISOString() });
+          const cancel: JobCancel = { reason, at: new Date().toISOString() };
+          await (await cancelled).put(jobId, cancel);
         },
       },
       wakeDispatcher: () => this.dispatching.wake(),
@@ -120,15 +127,43 @@ export class SchedulerService {
       registry,
       lostAfterMs: this.options.runnerLostMs,
       onLost: (run) => this.processor.onRunLost(run),
+      onMalformed: (key, error) => this.malformed('runner-registry', `${RUNNERS_BUCKET.name}.${key}`, error),
     });
     this.watching = new Loop({ name: 'runner watch', idleMs: this.options.runnerWatchIntervalMs ?? 10_000, step: () => watch.round(), ...(this.options.log !== undefined && { log: this.options.log }) });
     this.watching.start();
     const onError = (what: string) => (error: unknown, message: { subject: string }) =>
       this.options.log?.(`${what} failed; it will be delivered again`, { subject: message.subject, error: error instanceof Error ? error.message : String(error) });
     this.consumptions.push(
-      await bus.consume(EVENTS_STREAM.name, 'scheduler-events', (message) => this.processor.onEvent(message.json<PublishedEvent>()), { concurrency, onError: onError('handling an event') }),
-      await bus.consume(RESULTS_STREAM.name, 'scheduler-results', (message) => this.processor.onResult(message.json<JobResult>()), { concurrency, onError: onError('handling a result') }),
+      await bus.consume(
+        EVENTS_STREAM.name,
+        'scheduler-events',
+        async (message) => {
+          const event = parseMessageData(publishedEventSchema, message.data, 'event');
+          return event instanceof MalformedMessageError ? this.refuse('scheduler-events', message, event) : this.processor.onEvent(event);
+        },
+        { concurrency, onError: onError('handling an event') },
+      ),
+      await bus.consume(
+        RESULTS_STREAM.name,
+        'scheduler-results',
+        async (message) => {
+          const result = parseMessageData(jobResultSchema, message.data, 'result');
+          return result instanceof MalformedMessageError ? this.refuse('scheduler-results', message, result) : this.processor.onResult(result);
+        },
+        { concurrency, onError: onError('handling a result') },
+      ),
     );
+  }
+
+  /** A message no delivery can make sense of: dropped for good (`term`), logged with its reason, counted. */
+  private refuse(consumer: MalformedConsumer, message: BusMessage, error: MalformedMessageError): void {
+    message.term(error.reason);
+    this.malformed(consumer, message.subject, error);
+  }
+
+  private malformed(consumer: MalformedConsumer, subject: string, error: MalformedMessageError): void {
+    this.options.log?.('malformed message refused', { consumer, subject, reason: error.reason });
+    this.options.observe?.malformed?.(consumer);
   }
 
   /** Stops taking messages, lets those in flight finish, stops the loops and the relay. */

@@ -1,4 +1,6 @@
-import { JOBS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, labelPool, labelSubsets, resultMsgId, resultSubject, runnerJobConsumers, trakCommands } from '@orkestra/application';
+import { trakCommands } from '@orkestra/application';
+import { JOBS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSchema, labelPool, labelSubsets, resultMsgId, resultSubject, runnerJobConsumers } from '@orkestra/contracts';
+import type { RunnerEntry } from '@orkestra/contracts';
 import type { Consumption, KeyValueBucket, TrakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import type { FlowDefinition, Job, JobResult, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
@@ -58,7 +60,7 @@ export class ScriptedRunners {
       JOBS_STREAM.name,
       'scripted-runners',
       async (message) => {
-        const job = message.json<Job>();
+        const job = jobSchema.parse(message.json());
         this.received.push(job);
         this.receivedAt.set(job.jobId, Date.now());
         for (const result of await this.script(job)) await this.publish(result);
@@ -104,22 +106,28 @@ export class LabelledRunner {
     for (const consumer of consumers) {
       this.consumptions.push(
         await this.bus.consume(JOBS_STREAM.name, consumer.durable, async (message) => {
-          const job = message.json<Job>();
+          const job = jobSchema.parse(message.json());
           this.received.push(job);
           for (const result of await this.script(job)) await this.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
         }),
       );
     }
     this.registry = await this.bus.bucket(RUNNERS_BUCKET.name);
-    const register = () =>
-      this.registry!.put(this.name, {
+    const startedAt = new Date().toISOString();
+    const register = () => {
+      const entry: RunnerEntry = {
         name: this.name,
-        labels: this.labels,
+        labels: [...this.labels],
         pools: labelSubsets(this.labels).map(labelPool).filter((pool) => pool !== ''),
         agents: ['claudecode'],
         slots: 4,
+        busy: 0,
+        jobs: [],
+        startedAt,
         lastSeen: new Date().toISOString(),
-      });
+      };
+      return this.registry!.put(this.name, entry);
+    };
     await register();
     this.heartbeat = setInterval(() => void register().catch(() => undefined), 5_000);
   }

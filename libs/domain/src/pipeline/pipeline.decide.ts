@@ -84,6 +84,7 @@ function onEvent(event: TrakEvent, state: KnownTrakState): PipelineOutput[] {
             baseBranch: trak.branch,
             branch: `${trak.branch}-${child.trakId.slice(trak.trakId.length + 1)}`,
             autoMode: trak.autoMode,
+            ...(trak.repository !== undefined && { repository: trak.repository }),
             parent: {
               trakId: self,
               branch: trak.branch,

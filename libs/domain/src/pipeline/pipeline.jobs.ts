@@ -1,7 +1,7 @@
 import { agentRunId, gateRunId } from '../trak/trak.ids.js';
 import type { StateOf, TrakRecord, TrakState } from '../trak/trak.state.js';
 import { earlierStages, stageDefinition, stageIndex } from '../trak/trak.rules.js';
-import type { IntegrationMode } from '../trak/trak.values.js';
+import type { IntegrationMode, ProjectRepository } from '../trak/trak.values.js';
 import { canonicalLabels } from '../workflow/runner-labels.js';
 import type { RunnerRequirement } from '../workflow/runner-labels.js';
 import { stageRunsOn } from '../workflow/workflow.types.js';
@@ -22,6 +22,7 @@ export function agentRunJob(state: StateOf<'AgentRunning'>): AgentRunJob {
     jobId: run.runId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     flow: trak.flow.name,
     stage,
     iteration: current.iteration,
@@ -61,6 +62,7 @@ export function gateRunJob(state: StateOf<'GateRunning'>): GateRunJob | undefine
     jobId: state.gateRunId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     stage: current.stage,
     iteration: current.iteration,
     command: gate.command,
@@ -85,6 +87,7 @@ export function integrationJob(trak: TrakRecord, jobId: string, mode: Integratio
     jobId,
     trakId: trak.trakId,
     projectId: trak.projectId,
+    ...repositoryOf(trak),
     mode,
     repo: repoOf(trak),
     title: trak.title,
@@ -120,6 +123,8 @@ export function jobRunsOn(job: Job): readonly string[] {
 export function jobRequirement(job: Job): RunnerRequirement {
   return { labels: jobRunsOn(job), ...(job.kind === 'agent-run' && { agent: job.stage.agent.kind }) };
 }
+
+const repositoryOf = (trak: TrakRecord): { readonly repository?: ProjectRepository } => (trak.repository === undefined ? {} : { repository: trak.repository });
 
 function repoOf(trak: TrakRecord): RepoRef {
   return { branch: trak.branch, baseBranch: trak.baseBranch, ...(trak.baseCommit !== undefined && { baseCommit: trak.baseCommit }) };

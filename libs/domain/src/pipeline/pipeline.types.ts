@@ -1,4 +1,4 @@
-import type { AgentFailureReason, AgentOutput, ArtifactRecord, IntegrationMode, Resource, SiblingSummary, Trigger, Usage } from '../trak/trak.values.js';
+import type { AgentFailureReason, AgentOutput, ArtifactRecord, IntegrationMode, ProjectRepository, Resource, SiblingSummary, Trigger, Usage } from '../trak/trak.values.js';
 import type { RecordIntegrationResult, TrakCommand } from '../trak/trak.commands.js';
 import type { TrakEvent } from '../trak/trak.events.js';
 import type { StageDefinition } from '../workflow/workflow.types.js';
@@ -31,6 +31,8 @@ export interface AgentRunJob {
   readonly jobId: string;
   readonly trakId: string;
   readonly projectId: string;
+  /** The project's repository as the Trak recorded it, for runners with no entry of their own. */
+  readonly repository?: ProjectRepository;
   readonly flow: string;
   readonly stage: StageDefinition;
   readonly iteration: number;
@@ -54,6 +56,7 @@ export interface GateRunJob {
   readonly jobId: string;
   readonly trakId: string;
   readonly projectId: string;
+  readonly repository?: ProjectRepository;
   readonly stage: string;
   readonly iteration: number;
   readonly command: string;
@@ -70,6 +73,7 @@ export interface IntegrationJob {
   readonly jobId: string;
   readonly trakId: string;
   readonly projectId: string;
+  readonly repository?: ProjectRepository;
   readonly mode: IntegrationMode;
   readonly repo: RepoRef;
   readonly title: string;

@@ -12,6 +12,19 @@ export const integrationJobId = (trakId: string, attempt: number): string => `${
 export const subtrakId = (parentId: string, ordinal: number): string => `${parentId}-s${ordinal}`;
 
 const JOB_ID = /^(.+)_(?:[ag]\d+_\d+|i\d+)$/;
+const STAGE_JOB_ID = /^(.+)_([ag])(\d+)_(\d+)$/;
+
+/** What a job id made by this module says: whose job, and for an agent or gate run, which stage (by index in the flow) and iteration. */
+export type JobRef =
+  | { readonly trakId: string; readonly kind: 'agent-run' | 'gate-run'; readonly stageIndex: number; readonly iteration: number }
+  | { readonly trakId: string; readonly kind: 'integration' };
+
+export function jobRefOf(jobId: string): JobRef | undefined {
+  const stage = STAGE_JOB_ID.exec(jobId);
+  if (stage !== null) return { trakId: stage[1]!, kind: stage[2] === 'a' ? 'agent-run' : 'gate-run', stageIndex: Number(stage[3]), iteration: Number(stage[4]) };
+  const trakId = trakIdOfJob(jobId);
+  return trakId === undefined ? undefined : { trakId, kind: 'integration' };
+}
 
 /** The Trak a job id belongs to, or undefined when the id is not one this module made. */
 export function trakIdOfJob(jobId: string): string | undefined {

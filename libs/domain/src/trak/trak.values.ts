@@ -115,6 +115,17 @@ export interface SiblingSummary {
   readonly dependsOn: readonly string[];
 }
 
+/**
+ * The project's git repository as the Trak was created with it: runners that have no entry of
+ * their own for the project clone it from here (a runner's own entry wins).
+ */
+export interface ProjectRepository {
+  /** Any URL git can fetch and push, or a path to a bare repository. */
+  readonly remote: string;
+  /** Run in each new worktree, relative to it; default `.orkestra/scripts/setup.sh` when present. */
+  readonly setupScript?: string;
+}
+
 /** What a Trak is created with; `TrakCreated` records it, so a replay never reads today's yaml. */
 export interface TrakFacts {
   readonly trakId: string;
@@ -127,6 +138,8 @@ export interface TrakFacts {
   readonly baseBranch: string;
   readonly baseCommit?: string;
   readonly branch: string;
+  /** Absent on Traks created before repositories travelled with jobs: runners use their own config. */
+  readonly repository?: ProjectRepository;
   readonly autoMode: boolean;
   readonly autoPr: boolean;
   readonly parent?: ParentLink;

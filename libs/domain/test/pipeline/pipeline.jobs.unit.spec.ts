@@ -284,6 +284,14 @@ describe('a gate run that was just requested', () => {
     expect(job).toMatchObject({ kind: 'gate-run', iteration: 2, env: { ORKESTRA_ATTEMPT: '2' } });
   });
 
+  it("carries the project's repository when the Trak recorded one, as its agent runs do", () => {
+    const repository = { remote: '/srv/git/shop.git', setupScript: 'bin/setup' };
+    const atWork = queuedAtWork({ repository });
+    expect(jobFor(followPipeline(atWork))).toMatchObject({ repository });
+    const events = followPipeline(ran(atWork, artifact('Implemented it')));
+    expect(onlyOutput(decidePipeline(eventInput(events[events.length - 1]!), stateOf(events)), 'send-job').job).toMatchObject({ kind: 'gate-run', repository });
+  });
+
   it("tells a Subtrak's gate its parent id and its parent's branch as base", () => {
     const parent = waitingOnChildren();
     const events = followPipeline(ran(childHistory(parent), artifact('Done')));
@@ -372,6 +380,12 @@ describe('an integration that was just requested', () => {
       },
     ]);
     expect(Object.keys(trak.artifacts)).toEqual(['plan', 'breakdown', 'summary', 'verdict', 'learnings']);
+  });
+
+  it("carries the project's repository when the Trak recorded one", () => {
+    const repository = { remote: 'https://forge.test/shop/web.git' };
+    const events = followPipeline(doneTrak({ flow: autoMergeFlow, repository }));
+    expect(onlyOutput(decidePipeline(eventInput(events[events.length - 1]!), stateOf(events)), 'send-job').job).toMatchObject({ kind: 'integration', repository });
   });
 
   it("names a Subtrak's parent, whose branch it merges into", () => {

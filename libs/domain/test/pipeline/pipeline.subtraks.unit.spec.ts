@@ -82,6 +82,13 @@ describe('a parent that just created two Subtraks', () => {
     for (const creation of childCreations(events).values()) expect(creation.data.autoMode).toBe(true);
   });
 
+  it("lets the Subtraks inherit the project's repository, and their jobs carry it", () => {
+    const repository = { remote: '/srv/git/shop.git', setupScript: 'setup.sh' };
+    const events = waitingOnChildren(twoSubtasks, { repository });
+    for (const creation of childCreations(events).values()) expect(creation.data.repository).toEqual(repository);
+    expect(agentJobOf(followPipeline(childHistory(events, 1))).repository).toEqual(repository);
+  });
+
   it("names each Subtrak's instructions after the breakdown stage's artifact", () => {
     const flow: FlowDefinition = {
       ...defaultFlow,

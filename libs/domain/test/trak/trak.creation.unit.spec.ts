@@ -52,6 +52,31 @@ describe('a Trak that does not exist yet', () => {
       .thenThrows('TRAK.VALIDATION', /stage "breakdown" splits into Subtraks with flow "subtask"/);
   });
 
+  it("records the project's repository it is created with, for runners that do not know the project", () => {
+    const repository = { remote: 'git@example.test:shop/web.git', setupScript: 'scripts/setup.sh' };
+    spec([])
+      .when(createCommand({ repository }))
+      .thenState((state, events) => {
+        expect(events[0]).toMatchObject({ type: 'TrakCreated', data: { repository } });
+        if (state.status !== 'Initial') expect(state.trak.repository).toEqual(repository);
+      });
+  });
+
+  it('is created without a repository, as Traks were before repositories were recorded', () => {
+    spec([])
+      .when(createCommand())
+      .thenState((state, events) => {
+        expect(events[0]?.data).not.toHaveProperty('repository');
+        if (state.status !== 'Initial') expect(state.trak.repository).toBeUndefined();
+      });
+  });
+
+  it('is refused when its repository has a blank remote', () => {
+    spec([])
+      .when(createCommand({ repository: { remote: '  ' } }))
+      .thenThrows('TRAK.VALIDATION', /repository.remote must not be blank/);
+  });
+
   it('refuses every other command as not found', () => {
     spec([]).when(cmd('Approve', {})).thenThrows('TRAK.NOT_FOUND', /does not exist/);
   });

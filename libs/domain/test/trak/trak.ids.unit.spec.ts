@@ -1,4 +1,4 @@
-import { trakBranch } from '../../src/trak/trak.ids.js';
+import { agentRunId, gateRunId, integrationJobId, jobRefOf, trakBranch } from '../../src/trak/trak.ids.js';
 
 describe('the branch of a new Trak', () => {
   it('names the Trak and the words of its title', () => {
@@ -21,5 +21,17 @@ describe('the branch of a new Trak', () => {
 
   it('is just the id when the title has no usable word', () => {
     expect(trakBranch('k3v9x2qa', '!!!')).toBe('ork/k3v9x2qa');
+  });
+});
+
+describe('what a job id says', () => {
+  it('names the Trak, the kind of job, and for a run its stage index and iteration', () => {
+    expect(jobRefOf(agentRunId('k3v9-s1', 2, 3))).toEqual({ trakId: 'k3v9-s1', kind: 'agent-run', stageIndex: 2, iteration: 3 });
+    expect(jobRefOf(gateRunId('k3v9', 0, 1))).toEqual({ trakId: 'k3v9', kind: 'gate-run', stageIndex: 0, iteration: 1 });
+    expect(jobRefOf(integrationJobId('k3v9', 2))).toEqual({ trakId: 'k3v9', kind: 'integration' });
+  });
+
+  it('knows nothing of an id it did not make', () => {
+    expect(jobRefOf('some-random-id')).toBeUndefined();
   });
 });

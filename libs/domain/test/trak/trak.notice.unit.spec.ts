@@ -52,6 +52,18 @@ describe('a Trak the machines are moving', () => {
     expect(kinds).toEqual(['-', '-', '-', 'trak.needs_attention', '-', '-', '-']);
   });
 
+  it('announces nothing while its job waits for a runner with its labels, nor when one takes it: a runner, not a person, ends the wait', () => {
+    const kinds = noticesAlong(
+      [],
+      () => cmd('CreateTrak', { ...newTrakData() }),
+      () => cmd('RequestAgentRun', { runId: 'run-1' }),
+      () => cmd('RecordNoRunner', { jobId: 'run-1', labels: ['gpu'], agent: 'claudecode' }),
+      () => cmd('RecordRunnerFound', { jobId: 'run-1' }),
+      () => cmd('RecordAgentRunStarted', { runId: 'run-1', runnerId: 'runner-a' }),
+    );
+    expect(kinds).toEqual(['-', '-', '-', '-', '-']);
+  });
+
   it('announces nothing when auto mode approves the output in the same decision that produced it', () => {
     const history = started(newTrak({ autoMode: true }));
     const { notice, events } = decision(history, agentAnswers(history, artifact('# Plan')));

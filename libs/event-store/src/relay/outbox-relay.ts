@@ -1,4 +1,6 @@
-import { ORKESTRA_EVENT_SCHEMAS, UpcastingEventStore, eventSubject } from '@orkestra/application';
+import { ORKESTRA_EVENT_SCHEMAS, UpcastingEventStore } from '@orkestra/application';
+import { eventSubject } from '@orkestra/contracts';
+import type { PublishedEvent } from '@orkestra/contracts';
 import type { Bus, EventSchemas, RecordedEvent } from '@orkestra/application';
 import pg from 'pg';
 import { readCheckpoint, storeCheckpoint } from '../checkpoints.js';
@@ -23,9 +25,6 @@ export interface OutboxRelayOptions {
   readonly subjectFor?: (event: RecordedEvent) => string;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
-
-/** What subscribers of ORK_EVENTS receive: the recorded event, upcast, with its time as ISO text. */
-export type PublishedEvent = Omit<RecordedEvent, 'createdAt'> & { readonly createdAt: string };
 
 /**
  * Publishes every committed event to the bus, in log order, with msgId = event id.

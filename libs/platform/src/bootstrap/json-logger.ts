@@ -58,6 +58,11 @@ export class JsonLogger implements LoggerService {
     if (context !== undefined) fields['context'] = context;
     if (message instanceof Error) fields['err'] = { name: message.name, message: message.message, stack: message.stack };
     else if (stack !== undefined) fields['stack'] = stack;
+    // `logger.log({ msg, ...fields })`, the way the services log structured lines: the fields become the line's.
+    if (isStructured(message)) {
+      const { msg, ...rest } = message;
+      return this.emit(level, msg, { ...rest, ...fields });
+    }
     const msg = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.emit(level, msg, fields);
   }
@@ -66,6 +71,9 @@ export class JsonLogger implements LoggerService {
     this.write(JSON.stringify({ level, time: new Date().toISOString(), service: this.service, msg, ...fields }));
   }
 }
+
+const isStructured = (message: unknown): message is { readonly msg: string } & Record<string, unknown> =>
+  typeof message === 'object' && message !== null && !Array.isArray(message) && !(message instanceof Error) && typeof (message as { msg?: unknown }).msg === 'string';
 
 function contextOf(params: readonly unknown[]): string | undefined {
   const last = params.at(-1);

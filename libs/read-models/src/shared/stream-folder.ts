@@ -36,8 +36,15 @@ export class StreamFolder<State> {
     this.cacheSize = options.cacheSize ?? 10_000;
   }
 
-  /** The states after this batch, by stream id, and a callback that keeps them once the batch has committed. */
-  async fold(tx: Queryable, events: readonly RecordedEvent[]): Promise<{ streams: Map<string, FoldedStream<State>>; commit: () => void }> {
+  /**
+   * The states after this batch, by stream id, and a callback that keeps them once the batch has
+   * committed. `visit` sees each event of the streams it follows with the state just before it.
+   */
+  async fold(
+    tx: Queryable,
+    events: readonly RecordedEvent[],
+    visit?: (before: State, event: RecordedEvent) => void,
+  ): Promise<{ streams: Map<string, FoldedStream<State>>; commit: () => void }> {
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       if (!this.options.owns(event.streamId)) continue;
@@ -50,6 +57,7 @@ export class StreamFolder<State> {
     for (const [streamId, streamEvents] of byStream) {
       let { state, position } = await this.stateBefore(tx, streamId, streamEvents[0]!.streamPosition);
       for (const event of streamEvents) {
+        visit?.(state, event);
         state = this.apply(state, event);
         position = event.streamPosition;
       }

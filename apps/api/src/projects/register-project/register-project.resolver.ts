@@ -38,8 +38,9 @@ export class RegisterProjectResolver {
         ...(input.settings != null && { settings: settingsPatch(input.settings) }),
       },
     };
-    // The domain checks the command first (a bad slug or a remote with a password never reaches git), then the repository is tried.
-    projectDecider.decide({ ...command, metadata: { now: new Date().toISOString(), actor: context.caller.userId } }, projectDecider.initialState());
+    // The domain judges the command first (an existing id, a bad slug, a remote with a password never reach git), then the repository is tried.
+    const { state } = await this.stores.projects.read(input.id);
+    projectDecider.decide({ ...command, metadata: { now: new Date().toISOString(), actor: context.caller.userId } }, state);
     await this.repositories.check(input.id, input.remote, baseBranch);
     const result = await this.stores.projects.handle(input.id, command, {
       actor: context.caller.userId,

@@ -66,6 +66,8 @@ export class CreateTrakResolver {
           baseBranch,
           baseCommit: commit,
           branch: trakBranch(trakId, input.title),
+          // Runners with no entry of their own for the project clone it from here.
+          repository: { remote: project.remote },
           autoMode: input.autoMode ?? false,
           autoPr: input.autoPr ?? project.settings.integration === 'pr',
         },

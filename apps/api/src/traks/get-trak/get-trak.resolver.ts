@@ -20,6 +20,8 @@ export class GetTrakResolver {
     @Context() context: ApiContext,
   ): Promise<Trak> {
     const input = parseInput(args, { id, at }, 'args');
-    return (await this.reads.visible(context, input.id, input.at ?? undefined)).view;
+    const { view, events } = await this.reads.visible(context, input.id, input.at ?? undefined);
+    // The events are at hand: the timeline fields fold them, exact at this version, instead of reading the read model.
+    return { ...view, events };
   }
 }

@@ -15,6 +15,7 @@ export function createTrak(command: CreateTrak, state: TrakState): TrakEvent[] {
   if (d.title.trim() === '') problems.push('title must not be blank');
   if (d.branch.trim() === '') problems.push('branch must not be blank');
   if (d.baseBranch.trim() === '') problems.push('baseBranch must not be blank');
+  if (d.repository !== undefined && d.repository.remote.trim() === '') problems.push('repository.remote must not be blank');
   if (d.flow.stages.length === 0) problems.push(`flow "${d.flow.name}" has no stages`);
   const dependsOn = d.dependsOn ?? [];
   if (dependsOn.includes(d.trakId)) problems.push('a Trak cannot depend on itself');
@@ -47,6 +48,7 @@ export function createTrak(command: CreateTrak, state: TrakState): TrakEvent[] {
       at: now,
       ...(d.baseCommit !== undefined && { baseCommit: d.baseCommit }),
       ...(d.parent !== undefined && { parent: d.parent }),
+      ...(d.repository !== undefined && { repository: d.repository }),
     },
   };
   if (dependsOn.length > 0) return [created];

@@ -12,11 +12,11 @@ export function answerQuestions(command: AnswerQuestions, state: KnownTrakState)
   if (answers.length !== questions.length) {
     throw validationError(
       `Trak ${trak.trakId} asked ${questions.length} question(s) but ${answers.length} answer(s) were given; answer each question in order`,
-      { expected: questions.length, given: answers.length },
+      { field: 'answers', expected: questions.length, given: answers.length },
     );
   }
   const blank = answers.findIndex((a) => a.trim() === '');
-  if (blank !== -1) throw validationError(`answers[${blank}] is blank (question: "${questions[blank]!.question}")`, { index: blank });
+  if (blank !== -1) throw validationError(`answers[${blank}] is blank (question: "${questions[blank]!.question}")`, { field: `answers[${blank}]`, index: blank });
   const pairs = questions.map((q, i) => ({ question: q.question, answer: answers[i]! }));
   return answered(trak, current, pairs, false, command.metadata.now);
 }

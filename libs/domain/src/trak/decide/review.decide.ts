@@ -37,7 +37,7 @@ export function reject(command: Reject, state: KnownTrakState): TrakEvent[] {
   const target = command.data.toStage ?? current.stage;
   const allowed = [...earlierStages(trak, current.stage), current.stage];
   if (!allowed.includes(target)) {
-    throw validationError(`toStage "${target}" must be the current stage or an earlier one (${allowed.join(', ')})`, { toStage: target });
+    throw validationError(`toStage "${target}" must be the current stage or an earlier one (${allowed.join(', ')})`, { field: 'toStage', toStage: target });
   }
   const now = command.metadata.now;
   return [
@@ -78,7 +78,7 @@ export function sendToStage(command: SendToStage, state: KnownTrakState): TrakEv
   const { stage, message } = command.data;
   if (stageIndex(state.trak, stage) === -1) {
     const names = state.trak.flow.stages.map((s) => s.name).join(', ');
-    throw validationError(`Stage "${stage}" is not in flow "${state.trak.flow.name}" (${names})`, { stage });
+    throw validationError(`Stage "${stage}" is not in flow "${state.trak.flow.name}" (${names})`, { field: 'stage', stage });
   }
   return [queueStage(state.trak, stage, { kind: 'redirect', fromStage: from, message }, command.metadata.now)];
 }

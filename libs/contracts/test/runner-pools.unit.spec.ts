@@ -1,10 +1,17 @@
-import { JOBS_STREAM, filtersAccept, filtersOverlap, jobSubject, labelPool, labelSubsets, runnerJobConsumers } from '../src/index.js';
+import { filtersAccept, filtersOverlap } from '@orkestra/application';
+import { MAX_RUNNER_LABELS, canonicalLabels } from '@orkestra/domain';
+import { JOBS_STREAM, jobSubject, labelPool, labelSubsets, runnerJobConsumers } from '../src/index.js';
 
 describe('a pool of runner labels', () => {
   it('is one token per set of labels, whatever their case, order or repeats', () => {
     expect(labelPool(['linux', 'GPU', 'gpu'])).toBe('gpu+linux');
     expect(labelPool(['gpu', 'linux'])).toBe(labelPool(['Linux', 'gpu']));
     expect(labelPool([])).toBe('');
+  });
+
+  it('joins the labels in the canonical form the domain compares them by', () => {
+    const labels = ['Linux', 'gpu', 'GPU', 'arm64', 'linux'];
+    expect(labelPool(labels)).toBe(canonicalLabels(labels).join('+'));
   });
 
   it('keeps a label no runner may have out of subject syntax, so it can never be routed to one', () => {
@@ -74,5 +81,7 @@ describe("a runner's queues", () => {
 
   it('are refused for more labels than a runner may have, saying why', () => {
     expect(() => runnerJobConsumers([], ['a', 'b', 'c', 'd', 'e'], 30_000)).toThrow(/at most 4 labels; it has 5 \(a, b, c, d, e\)/);
+    const most = ['a', 'b', 'c', 'd', 'e'].slice(0, MAX_RUNNER_LABELS);
+    expect(labelSubsets(most)).toHaveLength(2 ** most.length);
   });
 });
