@@ -2,6 +2,9 @@
 # and picks the app with `command: ["node", "apps/<app>/dist/main.js"]`.
 FROM node:20-bookworm-slim
 
+# git: the api reads each project's workflow from its own mirror, and runners work in worktrees.
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 ENV NX_NO_CLOUD=true NX_DAEMON=false CI=true
 

@@ -125,6 +125,18 @@ describe('the front door, driven only through GraphQL', () => {
     expect(after.trak.version).toBe(version);
   });
 
+  it('applies a command once however often it is retried with the same idempotency key', async () => {
+    const admin = as(api.adminToken);
+    const { createTrak } = await admin.ok<{ createTrak: { id: string } }>('mutation { createTrak(input: { project: "shop", title: "Retried", description: "" }) { id } }');
+    const cancel = (key: string) => admin.raw('mutation($input: CancelInput!) { cancel(input: $input) { status version } }', { input: { trakId: createTrak.id, reason: 'not needed', idempotencyKey: key } });
+    const first = await cancel('cancel-1');
+    const again = await cancel('cancel-1');
+    expect(first.data).toEqual({ cancel: { status: 'Cancelled', version: 3 } });
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    expect(errorCode(await cancel('cancel-2'))).toBe('ILLEGAL_TRANSITION');
+  });
+
   it('hides a project from a user who is not a member, and forbids a viewer to review', async () => {
     const outsider = as(await api.user('olga'));
     const viewer = as(await api.user('vera'));

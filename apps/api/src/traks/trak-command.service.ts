@@ -33,6 +33,8 @@ export class TrakCommandService {
     const result = await this.stores.traks.handle(trakId, decided, {
       actor: context.caller.userId,
       ...(idempotencyKey !== undefined && { idempotencyKey }),
+      // Decided on the stream as just read (one read, not two); a writer that got in between makes the append read again.
+      known: { state: visible.state, streamPosition: visible.view.version, events: visible.events },
     });
     if (result.state.status === 'Initial') throw new Error(`Trak ${trakId} vanished while a command ran on it`);
     const at = result.events.length > 0 ? atOf(result.events[result.events.length - 1]!) : visible.view.updatedAt;

@@ -7,3 +7,4 @@ export { evolveProject } from './project.evolve.js';
 export { decideProject, projectDecider } from './project.decide.js';
 export { checkRemote, redactRemote, type RemoteCheck } from './git-remote.js';
 export { webhookUrlAfter } from './project.webhook.js';
+export { requireOpenForTraks } from './project.rules.js';

@@ -2,7 +2,7 @@ import { DomainError } from '../shared/domain-error.js';
 import type { IntegrationMode } from '../trak/trak.values.js';
 import { checkRemote, redactRemote } from './git-remote.js';
 import type { KnownProjectState } from './project.state.js';
-import type { ProjectBudget, ProjectRole, ProjectSettings, ProjectSettingsInput } from './project.values.js';
+import type { ProjectBudget, ProjectRecord, ProjectRole, ProjectSettings, ProjectSettingsInput } from './project.values.js';
 import { PROJECT_ROLES } from './project.values.js';
 
 /** A command's data breaks a rule; `details.field` names the field (a dotted path for settings). */
@@ -121,3 +121,11 @@ export const adminsOf = (members: Readonly<Record<string, ProjectRole>>): string
   Object.entries(members)
     .filter(([, role]) => role === 'admin')
     .map(([userId]) => userId);
+
+/** A project takes new Traks while it is active; an archived one keeps its history and refuses them. */
+export function requireOpenForTraks(state: KnownProjectState): ProjectRecord {
+  if (state.status === 'Archived') {
+    throw illegalProjectTransition(`Project ${state.project.projectId} is archived: it takes no new Traks`, { projectId: state.project.projectId, status: state.status });
+  }
+  return state.project;
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
-import { trakBranch } from '@orkestra/domain';
+import { requireOpenForTraks, trakBranch } from '@orkestra/domain';
 import { UnknownFlowError, resolveFlowBundle } from '@orkestra/workflow-config';
 import type { ApiContext } from '../../shell/api-context.js';
 import { ApiError } from '../../shell/api-error.js';
@@ -35,8 +35,7 @@ export class CreateTrakResolver {
   })
   async createTrak(@Args('input', { type: () => CreateTrakInput }) args: CreateTrakInput, @Context() context: ApiContext): Promise<Trak> {
     const input = parseInput(createTrakInput, args);
-    const { status, project } = await this.projects.visible(context, input.project, 'createTrak');
-    if (status === 'Archived') throw new ApiError('ILLEGAL_TRANSITION', `Project ${project.projectId} is archived: it takes no new Traks`);
+    const project = requireOpenForTraks(await this.projects.visible(context, input.project, 'createTrak'));
     const baseBranch = input.baseBranch ?? project.baseBranch;
     const { workflow, commit } = await this.repositories.workflowAt(project.projectId, project.remote, baseBranch);
     const flowName = input.flow ?? project.defaultFlow ?? workflow.flows[0]!.name;
