@@ -98,10 +98,10 @@ describe('the runner registry', () => {
   it('lists the live runners; job ids only for instance admins; an entry it cannot read is left out', async () => {
     const registry = await api.nats!.bus.bucket(RUNNERS_BUCKET.name);
     const now = new Date().toISOString();
-    await registry.put('box-1', { name: 'box-1', labels: ['gpu'], agents: ['claudecode'], slots: 2, busy: 1, jobs: ['x_a0_1'], startedAt: now, lastSeen: now });
+    await registry.put('box-1', { name: 'box-1', labels: ['gpu'], agents: ['claudecode'], slots: 2, busy: 1, jobs: ['x_a0_1'], startedAt: now, lastSeen: now, pools: ['', 'gpu'] });
     await registry.put('box-2', { name: 'box-2', slots: 'many' });
-    const asAdmin = await graphqlData<{ runners: { name: string; labels: string[]; busy: number; jobs: string[] | null }[] }>(api.url, '{ runners { name labels busy jobs } }', {}, api.adminToken);
-    expect(asAdmin.runners).toEqual([{ name: 'box-1', labels: ['gpu'], busy: 1, jobs: ['x_a0_1'] }]);
+    const asAdmin = await graphqlData<{ runners: { name: string; labels: string[]; pools: string[]; busy: number; jobs: string[] | null }[] }>(api.url, '{ runners { name labels pools busy jobs } }', {}, api.adminToken);
+    expect(asAdmin.runners).toEqual([{ name: 'box-1', labels: ['gpu'], pools: ['', 'gpu'], busy: 1, jobs: ['x_a0_1'] }]);
     const viewer = await api.user('vic');
     const asViewer = await graphqlData<{ runners: { name: string; jobs: string[] | null }[] }>(api.url, '{ runners { name jobs } }', {}, viewer);
     expect(asViewer.runners).toEqual([{ name: 'box-1', jobs: null }]);

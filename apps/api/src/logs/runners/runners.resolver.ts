@@ -9,6 +9,8 @@ export class Runner {
   @Field(() => String) name!: string;
   @Field(() => [String]) labels!: string[];
   @Field(() => [String], { description: 'Agent CLIs it can run.' }) agents!: string[];
+  @Field(() => [String], { description: 'The label sets it takes jobs for (every subset of its labels; `runs_on` in workflow.yaml picks one).' })
+  pools!: string[];
   @Field(() => Int) slots!: number;
   @Field(() => Int) busy!: number;
   @Field(() => String) startedAt!: string;
@@ -37,6 +39,7 @@ export class RunnersResolver {
         name: r.name,
         labels: r.labels,
         agents: r.agents,
+        pools: r.pools ?? [],
         slots: r.slots,
         busy: r.busy,
         startedAt: r.startedAt,
