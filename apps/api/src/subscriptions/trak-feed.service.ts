@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { ApiBus } from '../shell/api-bus.js';
 import { ApiError } from '../shell/api-error.js';
 import { ApiStores } from '../shell/api-stores.js';
@@ -16,7 +16,7 @@ const TRAK_EVENT = /^ork\.evt\.[^.]+\.trak\./;
 
 /** The api's one live feed of Trak changes (from NATS), turned into GraphQL subscription streams. */
 @Injectable()
-export class TrakFeed implements OnApplicationShutdown {
+export class TrakFeed implements OnModuleDestroy {
   private readonly logger = new Logger('api');
   private readonly feed: EventFeed<TrakChange> | undefined;
 
@@ -43,7 +43,8 @@ export class TrakFeed implements OnApplicationShutdown {
     return channel;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the lifecycle closes the bus (onModuleDestroy runs before beforeApplicationShutdown).
+  async onModuleDestroy(): Promise<void> {
     await this.feed?.close();
   }
 }
