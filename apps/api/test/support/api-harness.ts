@@ -103,7 +103,7 @@ export const ONE_STAGE_PROJECT: Readonly<Record<string, string>> = {
 };
 
 /** A bare remote holding `files` on main, registered as project `id` by the first admin; returns the remote. */
-export async function registerProject(api: ApiHarness, id: string, files: Readonly<Record<string, string>> = ONE_STAGE_PROJECT): Promise<string> {
+export async function registerProject(api: Pick<ApiHarness, 'url' | 'dir' | 'adminToken'>, id: string, files: Readonly<Record<string, string>> = ONE_STAGE_PROJECT): Promise<string> {
   const remote = await bareRemote(await mkdtemp(path.join(api.dir, `${id}-`)), { ...files });
   await graphqlData(api.url, 'mutation($input: RegisterProjectInput!) { registerProject(input: $input) { id } }', { input: { id, name: id, remote } }, api.adminToken);
   return remote;
