@@ -47,7 +47,3 @@ export class ApiError extends GraphQLError {
     return error instanceof ApiError;
   }
 }
-
-export const notFound = (what: string, id: string): ApiError => new ApiError('NOT_FOUND', `${what} ${id} does not exist or is not visible to you`, { details: { id } });
-export const forbidden = (message: string): ApiError => new ApiError('FORBIDDEN', message);
-export const invalidInput = (field: string, message: string): ApiError => new ApiError('VALIDATION_FAILED', `${field}: ${message}`, { field });
