@@ -109,7 +109,9 @@ export function createConfig({ root }) {
         ],
       },
     },
-    ...apps.map((app) => ({
+    // `apps/cli` is the composition root of the embedded mode (`ork up`): it alone starts the
+    // other apps, through their `createApp`, in one process.
+    ...apps.filter((app) => app !== 'cli').map((app) => ({
       files: [`apps/${app}/**`],
       rules: { 'orkestra/no-app-imports': ['error', { appsDir, apps, self: app }] },
     })),

@@ -2,12 +2,14 @@
 const path = require('node:path');
 
 const libs = path.join(__dirname, 'libs');
+const apps = path.join(__dirname, 'apps');
 
 module.exports = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^@orkestra/([^/]+)$': `${libs}/$1/src/index.ts`,
+    // Libraries, and the apps `ork up` composes (apps/cli is the only app that imports apps).
+    '^@orkestra/([^/]+)$': [`${libs}/$1/src/index.ts`, `${apps}/$1/src/index.ts`],
     '^@orkestra/([^/]+)/(.+)$': `${libs}/$1/src/$2/index.ts`,
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,0 +1,16 @@
+import type { ExitCode } from './exit-codes.js';
+
+/** A failure `ork` explains: what went wrong, what to do next, and the exit code it ends with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    /** The next step, e.g. "run `ork login`". */
+    readonly hint?: string,
+    /** Machine-readable specifics for `--json` (the server's error code, the field at fault). */
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
