@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Bus } from '@orkestra/application';
 import { HealthModule } from '@orkestra/platform';
 import { API_CONFIG, API_SERVICE } from './api.config.js';
 import type { ApiConfig } from './api.config.js';
@@ -18,6 +19,11 @@ import type { AdminTokenNotice } from './shell/api-lifecycle.js';
 export interface ApiModuleOptions {
   /** Receives the first admin token of a fresh installation instead of the log (tests, `ork up`). */
   readonly onAdminToken?: AdminTokenNotice;
+  /**
+   * A bus the hosting process owns and shares with other apps (`ork up`): used instead of
+   * connecting to `natsUrl`, and never closed by the api.
+   */
+  readonly bus?: Bus;
 }
 import { ApiStores } from './shell/api-stores.js';
 import { ReadModels } from './shell/read-models.service.js';
@@ -26,14 +32,14 @@ import { graphqlOptions } from './shell/graphql-options.js';
 /** The stores, the bus and authentication, shared by the GraphQL layer and the slices. */
 @Module({})
 class ApiCoreModule {
-  static forRoot(config: ApiConfig & { databaseUrl: string }): DynamicModule {
+  static forRoot(config: ApiConfig & { databaseUrl: string }, bus: Bus | undefined): DynamicModule {
     return {
       module: ApiCoreModule,
       global: true,
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiStores, useFactory: () => ApiStores.open(config.databaseUrl, config.instance) },
-        { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance) },
+        { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance, bus) },
         { provide: Authenticator, useFactory: (stores: ApiStores) => new Authenticator(stores.pool), inject: [ApiStores] },
         ApiContextFactory,
         ReadModels,
@@ -59,7 +65,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         health,
-        ApiCoreModule.forRoot({ ...config, databaseUrl }),
+        ApiCoreModule.forRoot({ ...config, databaseUrl }, options.bus),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [ApiContextFactory],

@@ -99,6 +99,9 @@ export type RunnerConfig = Config<typeof runnerConfigSchema>;
 /** Injection token for the frozen {@link RunnerConfig}. */
 export const RUNNER_CONFIG = Symbol('RUNNER_CONFIG');
 
+/** Injection token for `{ bus }`: the bus handed in by a hosting process, if any (`RunnerModuleOptions`). */
+export const RUNNER_BUS = Symbol('RUNNER_BUS');
+
 /** Reads and validates the config; throws ConfigError naming each bad key (`ORK_RUNNER_*` typos included). */
 export const loadRunnerConfig = (env: Env, file?: string): RunnerConfig =>
   loadConfig(runnerConfigSchema, { env, file, envPrefix: 'ORK_RUNNER_' });

@@ -2,13 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Bus } from '@orkestra/application';
 import { connectBus } from '@orkestra/bus';
-import type { JetStreamBus } from '@orkestra/bus';
 import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
 import { ReadinessChecks } from '@orkestra/platform';
 import { createRunnerJobs } from '../jobs/runner-jobs.js';
-import { RUNNER_CONFIG, servesProject } from '../runner.config.js';
+import { RUNNER_BUS, RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
 import { detectAgents } from './detect-agents.js';
@@ -19,18 +19,22 @@ import { WorktreeCollection } from './worktree-collection.js';
 @Injectable()
 export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('runner');
-  private bus: JetStreamBus | undefined;
+  private bus: Bus | undefined;
+  /** The bus this lifecycle connected itself, and so closes; a shared one is its host's to close. */
+  private ownBus: Bus | undefined;
   private service: RunnerService | undefined;
   private collection: WorktreeCollection | undefined;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @Inject(RUNNER_BUS) private readonly shared: { readonly bus: Bus | undefined },
     private readonly readiness: ReadinessChecks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
-    if (config.natsUrl === undefined) {
+    const { natsUrl } = config;
+    if (natsUrl === undefined && this.shared.bus === undefined) {
       this.logger.warn('No NATS URL (ORK_RUNNER_NATS_URL): this runner takes no jobs');
       return;
     }
@@ -60,7 +64,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         newSessionId: () => globalThis.crypto.randomUUID(),
       },
     });
-    const bus = await connectBus({ servers: config.natsUrl, name: `ork-runner-${config.name}`, namespace: config.natsNamespace });
+    const bus = this.shared.bus ?? (this.ownBus = await connectBus({ servers: natsUrl!, name: `ork-runner-${config.name}`, namespace: config.natsNamespace }));
     this.bus = bus;
     this.readiness.register('nats', () => {
       if (this.bus === undefined) throw new Error('not connected to NATS');
@@ -89,8 +93,9 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     await this.service?.drain(this.config.drainGraceSeconds * 1000);
     await this.collection?.stop();
-    const bus = this.bus;
+    const bus = this.ownBus;
     this.bus = undefined;
+    this.ownBus = undefined;
     await bus?.close();
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Bus } from '@orkestra/application';
 import { connectBus } from '@orkestra/bus';
-import type { JetStreamBus } from '@orkestra/bus';
 import { migrate } from '@orkestra/event-store';
 import { ReadinessChecks } from '@orkestra/platform';
 import pg from 'pg';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
-import { SCHEDULER_CONFIG, concurrencyLimits } from '../scheduler.config.js';
+import type { SchedulerBusOption } from '../app.module.js';
+import { SCHEDULER_BUS, SCHEDULER_CONFIG, concurrencyLimits } from '../scheduler.config.js';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { SchedulerService } from './scheduler-service.js';
 
@@ -15,18 +16,22 @@ import { SchedulerService } from './scheduler-service.js';
 export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('scheduler');
   private pool: pg.Pool | undefined;
-  private bus: JetStreamBus | undefined;
+  private bus: Bus | undefined;
+  /** The bus this lifecycle connected itself, and so closes; a shared one is its host's to close. */
+  private ownBus: Bus | undefined;
   private service: SchedulerService | undefined;
 
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    @Inject(SCHEDULER_BUS) private readonly shared: SchedulerBusOption,
     private readonly readiness: ReadinessChecks,
     private readonly metrics: SchedulerMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { config } = this;
-    if (config.databaseUrl === undefined || config.natsUrl === undefined) {
+    const { config, shared } = this;
+    const { natsUrl } = config;
+    if (config.databaseUrl === undefined || (natsUrl === undefined && shared.bus === undefined)) {
       this.logger.warn('No database or NATS URL (ORK_SCHEDULER_DATABASE_URL, ORK_SCHEDULER_NATS_URL): this scheduler does no work');
       return;
     }
@@ -34,7 +39,8 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     if (applied.length > 0) this.logger.log({ msg: 'database migrated', applied });
     const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: `ork-scheduler-${config.instance}`, max: config.concurrency + 6 });
     this.pool = pool;
-    this.bus = await connectBus({ servers: config.natsUrl, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace });
+    const bus = shared.bus ?? (this.ownBus = await connectBus({ servers: natsUrl!, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace }));
+    this.bus = bus;
     this.readiness.register('postgres', async () => {
       await pool.query('SELECT 1');
     });
@@ -45,7 +51,8 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.service = new SchedulerService({
       pool,
       databaseUrl: config.databaseUrl,
-      bus: this.bus,
+      bus,
+      freshBus: shared.freshBus,
       limits: concurrencyLimits(config),
       projectBudgets: config.projectBudgets,
       instance: config.instance,
@@ -65,8 +72,9 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     await this.service?.stop();
     this.service = undefined;
-    const bus = this.bus;
+    const bus = this.ownBus;
     this.bus = undefined;
+    this.ownBus = undefined;
     await bus?.close();
     await this.pool?.end();
     this.pool = undefined;

@@ -10,6 +10,8 @@ import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
 import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
 import { PostgresTimerFirer } from '../postgres/postgres-timer-store.js';
 import { PostgresTransactions } from '../postgres/postgres-transactions.js';
+import { FreshBusRecovery } from '../recovery/fresh-bus-recovery.js';
+import type { RecoveryReport } from '../recovery/fresh-bus-recovery.js';
 import { RunnerDirectory } from '../runners/runner-directory.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
 import { Loop } from './loop.js';
@@ -18,6 +20,12 @@ export interface SchedulerServiceOptions {
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
   readonly bus: Bus;
+  /**
+   * The bus holds nothing of what this installation sent before (an in-process bus is new with
+   * each process): at start, before taking any message, the scheduler recovers what the old bus
+   * took with it (see `FreshBusRecovery`). Only for a scheduler alone with its bus.
+   */
+  readonly freshBus?: boolean;
   readonly limits: ConcurrencyLimits;
   /** Spending limits by project id. */
   readonly projectBudgets?: Readonly<Record<string, FlowBudget>>;
@@ -66,6 +74,8 @@ export class SchedulerService {
   private watching: Loop | undefined;
   private directory: RunnerDirectory | undefined;
   private consumptions: Consumption[] = [];
+  /** What the recovery from a fresh bus did at start, when there was one. */
+  recovered: RecoveryReport | undefined;
 
   constructor(private readonly options: SchedulerServiceOptions) {
     const { pool, bus, log } = options;
@@ -119,6 +129,9 @@ export class SchedulerService {
     // Read before the first dispatch pass, so a job needing labels is never judged against no runners at all.
     this.directory = new RunnerDirectory({ registry, maxAgeMs: RUNNER_DIRECTORY_MAX_AGE_MS, onChange: () => this.dispatching.wake(), ...(this.options.log !== undefined && { log: this.options.log }) });
     await this.directory.refresh();
+    if (this.options.freshBus === true) {
+      this.recovered = await new FreshBusRecovery({ pool: this.options.pool, traks: trakCommands({ store: new PostgresEventStore(this.options.pool) }), processor: this.processor, ...(this.options.log !== undefined && { log: this.options.log }) }).run();
+    }
     this.relay.start();
     this.dispatching.start();
     this.firing.start();
