@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './shell/cli-error.js';
 import { EXIT } from './shell/exit-codes.js';
 import type { ExitCode } from './shell/exit-codes.js';
+import { upCommand } from './up/up.command.js';
 
 /** What a command may touch of the world; `main.ts` gives the process's, specs give their own. */
 export interface CliIo {
@@ -33,7 +34,7 @@ export interface CliContext {
 export type CommandModule = (program: Command, context: CliContext) => void;
 
 /** Every command of `ork`, each in its own folder under `commands/` (or `up/`, `runner/`). */
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [upCommand];
 
 /** Builds the program; exported so the completion scripts and specs see the same tree. */
 export function buildProgram(context: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
