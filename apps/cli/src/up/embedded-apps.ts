@@ -41,6 +41,14 @@ export class EmbeddedApps {
 
   constructor(private readonly options: EmbeddedAppsOptions) {}
 
+  /** Reads every app's settings, so a bad `ORK_<APP>_*` value stops ork up before anything starts. */
+  checkSettings(): void {
+    this.config('api', () => loadApiConfig(this.env('ORK_API_', { DATA_DIR: this.options.layout.api })));
+    this.config('scheduler', () => loadSchedulerConfig(this.env('ORK_SCHEDULER_', {})));
+    this.config('runner', () => loadRunnerConfig(this.env('ORK_RUNNER_', { DATA_DIR: this.options.layout.runner, DRAIN_GRACE_SECONDS: this.drainGrace() })));
+    this.config('gateway', () => loadGatewayConfig(this.env('ORK_GATEWAY_', {}, false)));
+  }
+
   /** Starts one app; the order is the caller's (api, scheduler, runner, gateway). */
   async start(app: UpApp): Promise<string> {
     const { logger, bus, freshBus, ports, host } = this.options;
@@ -59,11 +67,12 @@ export class EmbeddedApps {
         case 'scheduler':
           created = await createScheduler(this.config(app, () => loadSchedulerConfig(this.env('ORK_SCHEDULER_', {}))), { ...common, ...shared, freshBus });
           break;
-        case 'runner': {
-          const drain = this.options.env['ORK_RUNNER_DRAIN_GRACE_SECONDS'] ?? DRAIN_GRACE_SECONDS;
-          created = await createRunner(this.config(app, () => loadRunnerConfig(this.env('ORK_RUNNER_', { DATA_DIR: this.options.layout.runner, DRAIN_GRACE_SECONDS: drain }))), { ...common, ...shared });
+        case 'runner':
+          created = await createRunner(this.config(app, () => loadRunnerConfig(this.env('ORK_RUNNER_', { DATA_DIR: this.options.layout.runner, DRAIN_GRACE_SECONDS: this.drainGrace() }))), {
+            ...common,
+            ...shared,
+          });
           break;
-        }
         case 'gateway':
           created = await createGateway(this.config(app, () => loadGatewayConfig(this.env('ORK_GATEWAY_', {}, false))), common);
           break;
@@ -105,6 +114,10 @@ export class EmbeddedApps {
     }
     for (const [key, value] of Object.entries(own)) env[`${prefix}${key}`] = value;
     return env;
+  }
+
+  private drainGrace(): string {
+    return this.options.env['ORK_RUNNER_DRAIN_GRACE_SECONDS'] ?? DRAIN_GRACE_SECONDS;
   }
 
   private config<T>(app: UpApp, load: () => T): T {

@@ -16,8 +16,10 @@ export class Progress {
     this.colors = pc.createColors(io.stderr.isTTY === true && io.env['NO_COLOR'] === undefined);
   }
 
+  /** A spinner only on a terminal that says how wide it is (ora redraws by counting wrapped lines; a width of 0 would never end). */
   private get live(): boolean {
-    return this.io.stderr.isTTY === true;
+    const stderr = this.io.stderr as CliIo['stderr'] & { columns?: number };
+    return stderr.isTTY === true && (stderr.columns ?? 0) > 0;
   }
 
   /** Runs one step: `label` while it runs, `done(result)` once it has. */

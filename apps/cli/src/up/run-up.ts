@@ -59,7 +59,6 @@ interface AdminToken {
  * and is thrown.
  */
 export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
-  const startedAt = performance.now();
   const ports = planPorts(options.port);
   const layout = upLayout(path.resolve(io.cwd, options.dataDir));
   const progress = new Progress(io);
@@ -80,6 +79,8 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
   try {
     if (tookOverFrom !== undefined) progress.note(`the last ork up on ${layout.root} (process ${tookOverFrom}) did not stop cleanly; starting from what it left`);
     await checkPortsFree(ports, options.host);
+    // The apps' settings are checked before anything starts (the database URL is not known yet).
+    new EmbeddedApps({ layout, databaseUrl: 'postgres://127.0.0.1/orkestra', freshBus: false, ports, host: options.host, env: io.env, logger: appLogger(io.stderr), onAdminToken: async () => undefined, ...(options.natsUrl !== undefined && { natsUrl: options.natsUrl }) }).checkSettings();
     await mkdir(layout.logs, { recursive: true, mode: 0o700 });
     if (!options.verbose) logs = createWriteStream(layout.appLog, { flags: 'a', mode: 0o600 });
     const logger = appLogger(options.verbose ? io.stderr : logs!);
@@ -92,12 +93,13 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
     } else {
       const password = state.postgres?.password ?? randomBytes(24).toString('base64url');
       const embedded = new EmbeddedPostgres({ layout, password, note: (message) => progress.note(message) });
+      const port = state.postgres?.port ?? (await freePort());
       if (!(await embedded.exists())) {
-        await writeUpState(layout.state, { ...state, postgres: { port: state.postgres?.port ?? (await freePort()), password } });
+        // The password is kept before the cluster that needs it exists.
+        await writeUpState(layout.state, { ...state, postgres: { port, password } });
         await progress.step(`creating the Postgres cluster in ${layout.postgres} (first start)`, () => embedded.initialise(), () => `Postgres cluster created in ${layout.postgres}`);
       }
       postgres = embedded;
-      const port = state.postgres?.port ?? (await freePort());
       const running = await progress.step('starting Postgres', () => embedded.start(port), (r) => `Postgres ${r.version} ${r.adopted ? 'still running from the last start' : 'started'} on 127.0.0.1:${r.port}`);
       await writeUpState(layout.state, { ...(await readUpState(layout.state)), postgres: { port: running.port, password } });
       databaseUrl = embedded.url(DATABASE);
@@ -137,7 +139,7 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
       await writeUpState(layout.state, { ...(await readUpState(layout.state)), bus: busName });
       const graphqlUrl = `http://${displayHost(options.host)}:${new URL(urls.api!).port}/graphql`;
       if (admin !== undefined) await storeAdminLogin(admin, graphqlUrl, io);
-      ready({ io, options, layout, graphqlUrl, admin, ms: performance.now() - startedAt, bus: busName, embedded: postgres !== undefined, progress });
+      ready({ io, options, layout, graphqlUrl, admin, ms: performance.now(), bus: busName, embedded: postgres !== undefined, progress });
       await stop.whenRequested;
     }
   } catch (error) {
@@ -220,6 +222,7 @@ interface ReadyReport {
   readonly layout: UpLayout;
   readonly graphqlUrl: string;
   readonly admin: AdminToken | undefined;
+  /** Since the process started (what the person waited). */
   readonly ms: number;
   readonly bus: string;
   readonly embedded: boolean;

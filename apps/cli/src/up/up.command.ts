@@ -2,7 +2,6 @@ import { Option } from 'commander';
 import type { CommandModule } from '../cli.js';
 import { orkHome } from '../shell/login-store.js';
 import { DEFAULT_BASE_PORT } from './ports.js';
-import { runUp } from './run-up.js';
 
 /** `ork up`: the whole of Orkestra in this one process, on embedded Postgres and an in-process bus by default. */
 export const upCommand: CommandModule = (program, context) => {
@@ -19,6 +18,8 @@ export const upCommand: CommandModule = (program, context) => {
     .addOption(new Option('--verbose', "the apps' logs to stderr instead of a file under the data dir").default(false))
     .action(async (options: { dataDir?: string; databaseUrl?: string; natsUrl?: string; port: number; host: string; verbose: boolean }) => {
       const { io } = context;
+      // Loaded here, not with the program: the four apps (Nest, Apollo, …) take seconds to load, which other commands must not pay.
+      const { runUp } = await import('./run-up.js');
       await runUp(
         {
           dataDir: options.dataDir ?? orkHome(io.env),
