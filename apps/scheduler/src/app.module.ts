@@ -6,6 +6,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { SCHEDULER_BUS, SCHEDULER_CONFIG, SCHEDULER_SERVICE } from './scheduler.config.js';
 import type { SchedulerConfig } from './scheduler.config.js';
+import type { RecoveryReport } from './recovery/fresh-bus-recovery.js';
 import { SchedulerLifecycle } from './service/scheduler-lifecycle.js';
 
 export interface SchedulerModuleOptions {
@@ -20,10 +21,12 @@ export interface SchedulerModuleOptions {
    * over the Traks still going, since their events and results on the old bus are gone.
    */
   readonly freshBus?: boolean;
+  /** Told what the recovery from a fresh bus did, once it has (`ork up` says how many Traks it resumed). */
+  readonly onRecovered?: (report: RecoveryReport) => void;
 }
 
 /** How the scheduler reaches its bus, as the lifecycle sees it. */
-export type SchedulerBusOption = Required<Pick<SchedulerModuleOptions, 'freshBus'>> & Pick<SchedulerModuleOptions, 'bus'>;
+export type SchedulerBusOption = Required<Pick<SchedulerModuleOptions, 'freshBus'>> & Pick<SchedulerModuleOptions, 'bus' | 'onRecovered'>;
 
 /**
  * The scheduler: the outbox relay, the pipeline process manager, job dispatch within the
@@ -32,7 +35,11 @@ export type SchedulerBusOption = Required<Pick<SchedulerModuleOptions, 'freshBus
 @Module({})
 export class SchedulerModule {
   static forRoot(config: SchedulerConfig, options: SchedulerModuleOptions = {}): DynamicModule {
-    const bus: SchedulerBusOption = { freshBus: options.freshBus ?? false, ...(options.bus !== undefined && { bus: options.bus }) };
+    const bus: SchedulerBusOption = {
+      freshBus: options.freshBus ?? false,
+      ...(options.bus !== undefined && { bus: options.bus }),
+      ...(options.onRecovered !== undefined && { onRecovered: options.onRecovered }),
+    };
     return {
       module: SchedulerModule,
       imports: [HealthModule.forRoot({ service: SCHEDULER_SERVICE })],

@@ -6,6 +6,7 @@ import { ConfigError } from '@orkestra/platform';
 import type { Env, JsonLogger } from '@orkestra/platform';
 import { createApp as createRunner, loadRunnerConfig } from '@orkestra/runner';
 import { createApp as createScheduler, loadSchedulerConfig } from '@orkestra/scheduler';
+import type { RecoveryReport } from '@orkestra/scheduler';
 import { CliError } from '../shell/cli-error.js';
 import { EXIT } from '../shell/exit-codes.js';
 import type { UpLayout } from './data-dir.js';
@@ -38,6 +39,8 @@ const DRAIN_GRACE_SECONDS = '10';
  */
 export class EmbeddedApps {
   private readonly started = new Map<UpApp, INestApplication>();
+  /** What the scheduler recovered from the fresh bus at its start. */
+  recovered: RecoveryReport | undefined;
 
   constructor(private readonly options: EmbeddedAppsOptions) {}
 
@@ -65,7 +68,12 @@ export class EmbeddedApps {
           });
           break;
         case 'scheduler':
-          created = await createScheduler(this.config(app, () => loadSchedulerConfig(this.env('ORK_SCHEDULER_', {}))), { ...common, ...shared, freshBus });
+          created = await createScheduler(this.config(app, () => loadSchedulerConfig(this.env('ORK_SCHEDULER_', {}))), {
+            ...common,
+            ...shared,
+            freshBus,
+            onRecovered: (report) => (this.recovered = report),
+          });
           break;
         case 'runner':
           created = await createRunner(this.config(app, () => loadRunnerConfig(this.env('ORK_RUNNER_', { DATA_DIR: this.options.layout.runner, DRAIN_GRACE_SECONDS: this.drainGrace() }))), {

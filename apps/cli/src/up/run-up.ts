@@ -6,6 +6,7 @@ import path from 'node:path';
 import { InProcessBus } from '@orkestra/application';
 import { migrate } from '@orkestra/event-store';
 import { JsonLogger } from '@orkestra/platform';
+import type { RecoveryReport } from '@orkestra/scheduler';
 import pg from 'pg';
 import type { CliIo } from '../cli.js';
 import { CliError } from '../shell/cli-error.js';
@@ -133,7 +134,7 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
     const urls: Partial<Record<UpApp, string>> = {};
     for (const app of START_ORDER) {
       if (stop.requested) break;
-      urls[app] = await progress.step(`starting the ${app}`, () => apps!.start(app), (url) => `${app} on ${url}`);
+      urls[app] = await progress.step(`starting the ${app}`, () => apps!.start(app), (url) => `${app} on ${url}${app === 'scheduler' ? resumed(apps!.recovered) : ''}`);
     }
     if (!stop.requested) {
       await writeUpState(layout.state, { ...(await readUpState(layout.state)), bus: busName });
@@ -158,6 +159,7 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
     }
     if (!forced) await bus?.close();
     if (postgres !== undefined) {
+      progress.note('stopping Postgres');
       const stopped = await postgres.stop(forced ? 10_000 : 60_000);
       if (!stopped) progress.note('Postgres is still finishing its shutdown; the next ork up waits for it or reuses it');
     }
@@ -175,6 +177,15 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
     throw new CliError(`ork up stopped after an unexpected error: ${stop.crash instanceof Error ? stop.crash.message : String(stop.crash)}`, EXIT.internal, `See ${options.verbose ? 'the log above' : layout.appLog}.`);
   }
   io.stderr.write(`Orkestra stopped ${progress.colors.dim(`(${seconds(performance.now() - stoppingAt)})`)}.\n`);
+}
+
+/** What the scheduler picked up again from the last start, for its progress line. */
+function resumed(report: RecoveryReport | undefined): string {
+  if (report === undefined || report.traksReplayed + report.jobsSentAgain + report.traksFailed === 0) return '';
+  const parts = [`${report.traksReplayed} Trak${report.traksReplayed === 1 ? '' : 's'} resumed`];
+  if (report.jobsSentAgain > 0) parts.push(`${report.jobsSentAgain} job${report.jobsSentAgain === 1 ? '' : 's'} sent again`);
+  if (report.traksFailed > 0) parts.push(`${report.traksFailed} not resumed, see the log`);
+  return ` (${parts.join(', ')})`;
 }
 
 /** Where the apps' JSON lines go: the log file, or stderr with --verbose. */

@@ -66,6 +66,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       },
     });
     await this.service.start();
+    if (this.service.recovered !== undefined) shared.onRecovered?.(this.service.recovered);
     this.logger.log({ msg: 'scheduler started', instance: config.instance, limits: concurrencyLimits(config) });
   }
 
