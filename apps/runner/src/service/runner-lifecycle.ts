@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { connectBus } from '@orkestra/bus';
+import { RUNNER_INBOX_PREFIX } from '@orkestra/contracts';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
@@ -60,7 +61,15 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         newSessionId: () => globalThis.crypto.randomUUID(),
       },
     });
-    const bus = await connectBus({ servers: config.natsUrl, name: `ork-runner-${config.name}`, namespace: config.natsNamespace });
+    const bus = await connectBus({
+      servers: config.natsUrl,
+      user: config.natsUser,
+      password: config.natsPassword,
+      name: `ork-runner-${config.name}`,
+      namespace: config.natsNamespace,
+      // The only replies a runner's NATS user may read in the team deployment.
+      inboxPrefix: RUNNER_INBOX_PREFIX,
+    });
     this.bus = bus;
     this.readiness.register('nats', () => {
       if (this.bus === undefined) throw new Error('not connected to NATS');
