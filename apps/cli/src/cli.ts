@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
+import { runnerCommand } from './runner/runner.command.js';
 import { CliError } from './shell/cli-error.js';
 import { EXIT } from './shell/exit-codes.js';
 import type { ExitCode } from './shell/exit-codes.js';
@@ -27,13 +28,15 @@ export interface CliContext {
   readonly io: CliIo;
   /** The global options as given on this command line. */
   globals(): GlobalOptions;
+  /** The exit code of a command that ended without failing, e.g. 130 for `ork runner` stopped by Ctrl-C. */
+  setExitCode(code: ExitCode): void;
 }
 
 /** One use case of the command line: adds its command(s) to the program. */
 export type CommandModule = (program: Command, context: CliContext) => void;
 
 /** Every command of `ork`, each in its own folder under `commands/` (or `up/`, `runner/`). */
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [runnerCommand()];
 
 /** Builds the program; exported so the completion scripts and specs see the same tree. */
 export function buildProgram(context: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
@@ -54,7 +57,11 @@ export function buildProgram(context: CliContext, commands: readonly CommandModu
 
 /** Runs one command line and answers the exit code; never calls `process.exit`. */
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandModule[] = COMMANDS): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
   const context: CliContext = {
+    setExitCode: (code) => {
+      exitCode = code;
+    },
     io,
     globals: () => {
       const options = program.opts<{ json?: boolean; server?: string; token?: string }>();
@@ -68,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   const program = buildProgram(context, commands);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     return reportFailure(error, context);
   }
