@@ -169,6 +169,8 @@ describe('docker-compose.yml', () => {
     expect(() => loadGatewayConfig(env('gateway'))).not.toThrow();
     const runner = loadRunnerConfig({ ...env('runner'), ORK_RUNNER_DATA_DIR: '/home/node/.orkestra/runners/1', ORK_RUNNER_NAME: 'compose-runner-1' });
     expect(runner).toMatchObject({ natsUrl: 'nats://nats:4222', natsUser: 'runner', natsPassword: 'runnerhex', slots: 2, labels: [] });
+    expect(service('runner').environment?.['ORK_COMPOSE_RUNNER_PREFIX']).toBe('compose-runner');
+    expect(read('deploy/runner/runner-instance.sh')).toContain('${ORK_COMPOSE_RUNNER_PREFIX:-compose-runner}');
   });
 
   it('refuses to start without the NATS passwords, and has no password of its own but the marked Postgres default', () => {
