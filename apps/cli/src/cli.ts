@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
+import { initCommand } from './commands/init/init.command.js';
 import { CliError } from './shell/cli-error.js';
 import { EXIT } from './shell/exit-codes.js';
 import type { ExitCode } from './shell/exit-codes.js';
@@ -33,7 +34,9 @@ export interface CliContext {
 export type CommandModule = (program: Command, context: CliContext) => void;
 
 /** Every command of `ork`, each in its own folder under `commands/` (or `up/`, `runner/`). */
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [
+  initCommand,
+];
 
 /** Builds the program; exported so the completion scripts and specs see the same tree. */
 export function buildProgram(context: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {

@@ -54,8 +54,8 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
   it('returns the definition and the commit it was read at, following the branch as it moves', async () => {
     const first = await workflowAtHead(mirrors, fx, 'main');
     expect(first.commit).toBe(await fx.remoteRef('main'));
-    expect(first.workflow.flows.map((f) => f.name)).toEqual(['default', 'subtask']);
-    expect(first.workflow.flows[0]?.stages.map((s) => s.prompt)).toEqual(['planner.md', 'breakdown.md', 'worker.md', 'reviewer.md', 'compound.md']);
+    expect(first.workflow.flows.map((f) => f.name)).toEqual(['default', 'large', 'subtask']);
+    expect(first.workflow.flows[0]?.stages.map((s) => s.prompt)).toEqual(['planner.md', 'worker.md', 'reviewer.md']);
 
     const moved = await fx.commitOnRemote('main', {
       '.orkestra/workflow.yaml': 'flows:\n  quick:\n    stages: [{ name: work, artifact: summary, prompt: worker.md }]\n    integration: { on_failure: work }\n',
@@ -166,7 +166,6 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
       'planner.md',
       'reviewer.md',
       'two-lines.md',
-      'vibe.md',
       'worker.md',
     ]);
     expect(await source.listFiles('.orkestra/schemas')).toEqual([]);
