@@ -112,7 +112,7 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
     const error = await configErrorOf(workflowAtHead(mirrors, fx, 'main'));
     const commit = (await fx.remoteRef('main'))!;
     expect(error.issues[0]?.message).toBe(
-      `does not exist at main at ${commit.slice(0, 12)}; bootstrap the project with the default \`.orkestra/\` and commit it`,
+      `does not exist at main at ${commit.slice(0, 12)}; run \`ork init\` in a checkout of the project, then commit and push \`.orkestra/\``,
     );
   });
 
