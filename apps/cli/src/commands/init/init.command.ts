@@ -17,7 +17,8 @@ export const initCommand: CommandModule = (program, context) => {
     .summary('set up .orkestra/ (flows, prompts, gate and setup scripts) in a git repository')
     .description(
       'Write the default .orkestra/ folder at the root of the git repository: workflow.yaml with the default flows, ' +
-        'a prompt template per stage, the gate and setup scripts, and a README. Existing files are never overwritten.',
+        'a prompt template per stage, the gate and setup scripts, and a README. Existing files are kept; only --force ' +
+        "replaces ork's own templates. Commit and push the folder: the server reads it from the remote.",
     )
     .argument('[dir]', 'a directory of the repository (default: the current directory)')
     .addOption(new Option('--force', "bring ork's prompt templates and README back to the bundled versions (never workflow.yaml, ORKESTRA.md, the scripts or files you added)"))
