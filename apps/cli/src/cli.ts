@@ -1,5 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
+import { initCommand } from './commands/init/init.command.js';
+import { completionCommand } from './completion/completion.command.js';
 import { runnerCommand } from './runner/runner.command.js';
 import { CliError } from './shell/cli-error.js';
 import { EXIT } from './shell/exit-codes.js';
@@ -36,7 +38,11 @@ export interface CliContext {
 export type CommandModule = (program: Command, context: CliContext) => void;
 
 /** Every command of `ork`, each in its own folder under `commands/` (or `up/`, `runner/`). */
-export const COMMANDS: readonly CommandModule[] = [runnerCommand()];
+export const COMMANDS: readonly CommandModule[] = [
+  initCommand,
+  runnerCommand(),
+  completionCommand,
+];
 
 /** Builds the program; exported so the completion scripts and specs see the same tree. */
 export function buildProgram(context: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
