@@ -111,7 +111,7 @@ async function steer(tools: CommandTools, steering: Steering, id: string, option
     let value = typeof options[key] === 'string' ? (options[key] as string) : undefined;
     if (value === undefined && flag.required === true) {
       const ask = tools.prompter();
-      if (ask === undefined) throw missing(`the ${flag.field === 'toStage' ? 'stage' : flag.field}`, flag.flags.replace(/ <.*$/, ''));
+      if (ask === undefined) throw missing(`the ${flag.field === 'toStage' ? 'stage' : flag.field}`, flag.flags.replace(/ <.*$/, '').replace(', ', '/'));
       value = await ask.text(flag.prompt ?? flag.description);
     }
     if (value !== undefined) input[flag.field] = value;
