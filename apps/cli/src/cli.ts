@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, QuietExit } from './shell/cli-error.js';
 import { EXIT } from './shell/exit-codes.js';
 import type { ExitCode } from './shell/exit-codes.js';
+import { adminCommands } from './commands/admin/admin.command.js';
 import { flowsCommand } from './commands/flows/flows.command.js';
 import { loginCommands } from './commands/login/login.command.js';
 import { logsCommand } from './commands/logs/logs.command.js';
@@ -48,6 +49,7 @@ export const COMMANDS: readonly CommandModule[] = [
   trakCommands,
   logsCommand,
   watchCommand,
+  adminCommands,
 ];
 
 /** Builds the program; exported so the completion scripts and specs see the same tree. */

@@ -171,6 +171,29 @@ describe('ork trak', () => {
   });
 });
 
+describe('ork admin', () => {
+  it('issues a token that works at once, shown once', async () => {
+    const issued = await run('--json', 'admin', 'token', '--name', 'ci');
+    expect(issued.code).toBe(EXIT.ok);
+    const document = issued.json();
+    expect(document).toMatchObject({ userId: 'admin', name: 'ci', token: expect.stringMatching(/^ork_/) });
+    expect((await run('--token', String(document['token']), 'project', 'list')).code).toBe(EXIT.ok);
+  });
+
+  it('rebuilds every read model from the log; anyone but an instance admin is refused with exit 5', async () => {
+    const rebuilt = await run('admin', 'rebuild');
+    expect(rebuilt.code).toBe(EXIT.ok);
+    expect(rebuilt.out).toMatch(/read\.traks\s+read\.traks\s+\d+/);
+    expect(rebuilt.out).toContain('Rebuilt 4 read models from the log.');
+    await eventually(async () => expect((await run('trak', 'list')).out).toContain('Health endpoint'));
+
+    const refused = await run('--token', await api.user('mallory'), 'admin', 'rebuild');
+    expect(refused.code).toBe(EXIT.forbidden);
+    expect(refused.err).toContain('Only instance admins rebuild read models');
+    expect(refused.err).toContain('ask one to do it');
+  });
+});
+
 describe('failures a user meets', () => {
   it('given an unknown Trak, then exit 6 and how to find one', async () => {
     const result = await run('trak', 'show', 'no-such-trak');
