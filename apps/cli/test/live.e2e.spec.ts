@@ -94,7 +94,7 @@ describe('ork watch', () => {
     const lines = watch.io.out().trimEnd().split('\n');
     // AgentRunning shows too when the live updates were flowing before the run started (else a read finds the Trak past it).
     const states = lines.map((l) => l.replace(/^\d\d:\d\d:\d\d /, '').split(':')[0]).filter((l) => !l!.includes('AgentRunning'));
-    expect(states).toEqual([`${id} Queued at work#1`, `${id} AwaitingApproval at work#1`, `${id} Done at -`, `Ended`]);
+    expect(states).toEqual([`${id} Queued at work#1`, `${id} AwaitingApproval at work#1`, `${id} Done`, `Ended`]);
     expect(lines.at(-1)).toContain(`ork trak merge ${id}`);
   }, 30_000);
 
@@ -107,6 +107,15 @@ describe('ork watch', () => {
     const documents = watch.io.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string | null; trak: { id: string; status: string } });
     expect(documents.map((d) => d.trak.status)).toEqual(['Queued', 'Cancelled']);
     expect(documents[1]!.event).toBe('TrakCancelled');
+  }, 30_000);
+
+  it('trak create --wait watches the new Trak to its end', async () => {
+    const watch = start(['--json', 'trak', 'create', '-p', 'shop', '-t', 'Waited for', '--wait']);
+    await eventually(() => expect(watch.io.out()).toContain('"Queued"'));
+    const id = (JSON.parse(watch.io.out().split('\n')[0]!) as { trak: { id: string } }).trak.id;
+    await mutate('cancel', 'CancelInput', { trakId: id, reason: 'changed my mind' });
+    await expect(watch.exit).resolves.toBe(EXIT.trakUnsuccessful);
+    expect(watch.io.out().trimEnd().split('\n').map((l) => (JSON.parse(l) as { trak: { status: string } }).trak.status)).toEqual(['Queued', 'Cancelled']);
   }, 30_000);
 
   it('given a Trak that has already ended, then it says so at once', async () => {

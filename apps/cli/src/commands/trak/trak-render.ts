@@ -33,10 +33,11 @@ export function nextStep(trak: Pick<TrakSummary, 'id' | 'status' | 'needsHuman'>
   return `follow it with \`ork watch ${id}\``;
 }
 
-/** One line about where a Trak stands: `k3v7q2m9xa AwaitingApproval at work#1: Stage "work" produced…`. */
+/** One line about where a Trak stands: `k3v7q2m9xa AwaitingApproval at work#1: Stage "work" produced…` (no stage once done). */
 export function trakLine(out: Output, trak: TrakSummary): string {
   const why = trak.needsHuman?.detail ?? trak.statusDetail;
-  return `${out.colors.bold(trak.id)} ${out.status(trak.status)} at ${stageOf(trak)}${why === null || why === undefined ? '' : `: ${why}`}`;
+  const at = trak.stage === null ? '' : ` at ${stageOf(trak)}`;
+  return `${out.colors.bold(trak.id)} ${out.status(trak.status)}${at}${why === null || why === undefined ? '' : `: ${why}`}`;
 }
 
 /** A row of `ork trak list`. */
