@@ -139,8 +139,8 @@ export class GraphQLClient {
   private networkFailure(error: unknown, timeoutMs: number): CliError {
     const code = networkCode(error);
     const reason =
-      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+      nameOf(error) === 'TimeoutError' || nameOf(error) === 'AbortError'
+        ? `no answer within ${timeoutMs < 1_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1_000)} s`}`
         : code === 'ECONNREFUSED'
           ? 'connection refused'
           : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
@@ -182,6 +182,9 @@ class LostRequest extends Error {
     super(failure.message);
   }
 }
+
+/** An error's name, also for a DOMException from another realm (fetch's timeout), which is no `instanceof Error` there. */
+const nameOf = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined);
 
 /** The innermost message of a chain of causes (`fetch failed` says less than its cause). */
 function deepestMessage(error: unknown): string {

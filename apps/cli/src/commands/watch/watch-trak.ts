@@ -58,20 +58,20 @@ export async function watchTrak(tools: CommandTools, client: GraphQLClient, trak
     },
   });
   const view: View = out.interactive ? new LiveView(out) : new LineView(out);
-  let asked = -1; // the version a person last chose to leave as it was
+  let left = ''; // the state a person chose to leave as it was: not asked again until it changes
   try {
     const settle = async (trak: TrakDetail, event: string | null): Promise<boolean> => {
       for (let next: TrakDetail | undefined = trak; next !== undefined && next.version >= current.version; ) {
         current = next;
         view.show(current, event);
         next = undefined;
-        const ask = out.interactive && current.needsHuman !== null && ASKS.has(current.needsHuman.kind) && asked < current.version;
+        const ask = out.interactive && current.needsHuman !== null && ASKS.has(current.needsHuman.kind) && left !== stateKey(current);
         if (ask) {
           view.pause();
           question = new AbortController();
           try {
             next = await decide(tools.prompter(AbortSignal.any([question.signal, stop.signal]))!, client, current);
-            if (next === undefined) asked = current.version;
+            if (next === undefined) left = stateKey(current);
             event = 'you';
           } catch (error) {
             if (!isAbortedPrompt(error)) throw error;
