@@ -1,6 +1,4 @@
-import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { z } from 'zod';
 import { cliErrorFromGraphQL, graphqlErrorSchema } from './api-errors.js';
 import { CliError } from './cli-error.js';
@@ -65,6 +63,8 @@ export class GraphQLClient {
   async *subscribe<S extends z.ZodType>(document: string, variables: Readonly<Record<string, unknown>>, schema: S, signal?: AbortSignal): AsyncGenerator<z.infer<S>> {
     const aborted = (): boolean => signal?.aborted === true;
     if (aborted()) return;
+    // Loaded on first use: most commands never subscribe, and these two take longer to load than the rest of ork.
+    const [{ createClient }, { default: WebSocket }] = await Promise.all([import('graphql-ws'), import('ws')]);
     const client: Client = createClient({
       url: websocketEndpoint(this.options.endpoint),
       webSocketImpl: WebSocket,

@@ -1,4 +1,3 @@
-import { confirm, input, password, select } from '@inquirer/prompts';
 import type { CliIo } from '../cli.js';
 import { CliError, QuietExit } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
@@ -32,10 +31,12 @@ export function prompter(io: Pick<CliIo, 'stdin' | 'stdout'>, signal?: AbortSign
       throw error;
     }
   };
+  // Loaded on first use: only a person at a terminal is ever asked anything.
+  const inquirer = () => import('@inquirer/prompts');
   return {
-    text: (message, options = {}) =>
+    text: async (message, options = {}) =>
       ask(
-        input(
+        (await inquirer()).input(
           {
             message,
             ...(options.default !== undefined && { default: options.default }),
@@ -44,10 +45,10 @@ export function prompter(io: Pick<CliIo, 'stdin' | 'stdout'>, signal?: AbortSign
           context,
         ),
       ),
-    secret: (message) => ask(password({ message, mask: '*', validate: (value) => value.trim() !== '' || 'It must not be empty.' }, context)),
-    choose: <T>(message: string, choices: readonly Choice<T>[]) =>
-      ask(select<T>({ message, choices: choices.map((c) => ({ name: c.name, value: c.value, ...(c.description !== undefined && { description: c.description }) })) }, context)),
-    confirm: (message, defaultValue) => ask(confirm({ message, default: defaultValue }, context)),
+    secret: async (message) => ask((await inquirer()).password({ message, mask: '*', validate: (value) => value.trim() !== '' || 'It must not be empty.' }, context)),
+    choose: async <T>(message: string, choices: readonly Choice<T>[]) =>
+      ask((await inquirer()).select<T>({ message, choices: choices.map((c) => ({ name: c.name, value: c.value, ...(c.description !== undefined && { description: c.description }) })) }, context)),
+    confirm: async (message, defaultValue) => ask((await inquirer()).confirm({ message, default: defaultValue }, context)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import ora from 'ora';
 import type { Ora } from 'ora';
+import type ora from 'ora';
 import { z } from 'zod';
 import { QuietExit } from '../../shell/cli-error.js';
 import type { CommandTools } from '../../shell/command-tools.js';
@@ -57,7 +57,8 @@ export async function watchTrak(tools: CommandTools, client: GraphQLClient, trak
       if (change.kind === 'trak' && change.trak.version > current.version && stateKey(change.trak) !== stateKey(current)) question?.abort();
     },
   });
-  const view: View = out.interactive ? new LiveView(out) : new LineView(out);
+  // ora is loaded only for a terminal, where it spins.
+  const view: View = out.interactive ? new LiveView(out, (await import('ora')).default) : new LineView(out);
   let left = ''; // the state a person chose to leave as it was: not asked again until it changes
   try {
     const settle = async (trak: TrakDetail, event: string | null): Promise<boolean> => {
@@ -164,8 +165,11 @@ class LiveView implements View {
   private line = '';
   private tail: string[] = [];
 
-  constructor(private readonly out: Output) {
-    this.spinner = ora({ stream: out.stream, discardStdin: false, isEnabled: true, color: out.colorful ? 'cyan' : false });
+  constructor(
+    private readonly out: Output,
+    createSpinner: typeof ora,
+  ) {
+    this.spinner = createSpinner({ stream: out.stream, discardStdin: false, isEnabled: true, color: out.colorful ? 'cyan' : false });
   }
 
   show(trak: TrakDetail, event: string | null): void {
