@@ -106,7 +106,8 @@ describe('ork watch', () => {
     await expect(watch.exit).resolves.toBe(EXIT.trakUnsuccessful);
     const documents = watch.io.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string | null; trak: { id: string; status: string } });
     expect(documents.map((d) => d.trak.status)).toEqual(['Queued', 'Cancelled']);
-    expect(documents[1]!.event).toBe('TrakCancelled');
+    // The event's name when the change came live; null when a poll read it first (a busy machine can delay the subscription).
+    expect(['TrakCancelled', null]).toContain(documents[1]!.event);
   }, 30_000);
 
   it('trak create --wait watches the new Trak to its end', async () => {
