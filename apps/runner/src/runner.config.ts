@@ -24,6 +24,12 @@ export const runnerConfigSchema = z.strictObject({
     .regex(/^(nats|tls|ws|wss):\/\/\S+$/, { error: 'expected a NATS URL such as nats://127.0.0.1:4222' })
     .optional()
     .meta({ env: 'ORK_RUNNER_NATS_URL' }),
+  /**
+   * The NATS user and password, when the server asks for them (the team deployment's user
+   * `runner`). They may instead be in the URL (`nats://runner:<password>@host:4222`); these win.
+   */
+  natsUser: z.string().min(1).optional().meta({ env: 'ORK_RUNNER_NATS_USER' }),
+  natsPassword: z.string().min(1).optional().meta({ env: 'ORK_RUNNER_NATS_PASSWORD' }),
   /** Put before every stream, subject and bucket name, so several installations can share one NATS. */
   natsNamespace: z
     .string()
@@ -88,6 +94,11 @@ export const runnerConfigSchema = z.strictObject({
     .preprocess((value) => (typeof value === 'string' ? value.split(',').map((p) => p.trim()).filter((p) => p !== '') : value), z.array(z.string().min(1)))
     .optional()
     .meta({ env: 'ORK_RUNNER_SERVE_PROJECTS' }),
+}).superRefine((config, context) => {
+  // A password alone would be dropped, and the server's refusal would not say why.
+  if (config.natsPassword !== undefined && config.natsUser === undefined) {
+    context.addIssue({ code: 'custom', path: ['natsUser'], message: 'is required with a NATS password (ORK_RUNNER_NATS_PASSWORD): set the user it belongs to' });
+  }
 });
 
 /** Whether a runner with this config takes the jobs of `projectId`. */

@@ -18,9 +18,14 @@ export class ReadModels {
   /** The projections' names (their checkpoints) and the tables they own. */
   readonly names: readonly string[];
   readonly tables: readonly string[];
+  private readonly projections: readonly Projection[];
 
-  constructor(@Inject(API_CONFIG) config: ApiConfig, stores: ApiStores) {
+  constructor(
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly stores: ApiStores,
+  ) {
     const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection(), new TimelineProjection()];
+    this.projections = projections;
     this.names = projections.map((p) => p.name);
     this.tables = projections.flatMap((p) => p.tables);
     this.runner = new ProjectionRunner({
@@ -29,6 +34,23 @@ export class ReadModels {
       projections,
       onError: (error, projection) => this.logger.warn({ msg: 'a projection batch failed; it will be retried', projection, error: String(error) }),
     });
+  }
+
+  /**
+   * Empties every read model and replays the whole log into it, one after the other (see
+   * `ProjectionRunner.rebuild`): each is incomplete until its replay ends.
+   */
+  async rebuildAll(): Promise<{ name: string; tables: readonly string[]; rows: number; durationMs: number }[]> {
+    const rebuilt = [];
+    for (const projection of this.projections) {
+      const started = performance.now();
+      // The background loop may replay some batches itself meanwhile (they take turns on the checkpoint), so count rows, not events.
+      await this.runner.rebuild(projection.name);
+      let rows = 0;
+      for (const table of projection.tables) rows += Number((await this.stores.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? 0);
+      rebuilt.push({ name: projection.name, tables: projection.tables, rows, durationMs: Math.round(performance.now() - started) });
+    }
+    return rebuilt;
   }
 
   /** Catches `projection` up until `shows()` is true (at most `timeoutMs`, default 5 s; then it goes on, as the background loop will). */

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Bus } from '@orkestra/application';
 import { connectBus } from '@orkestra/bus';
+import { RUNNER_INBOX_PREFIX } from '@orkestra/contracts';
 import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
 import { ReadinessChecks } from '@orkestra/platform';
@@ -64,7 +65,17 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         newSessionId: () => globalThis.crypto.randomUUID(),
       },
     });
-    const bus = this.shared.bus ?? (this.ownBus = await connectBus({ servers: natsUrl!, name: `ork-runner-${config.name}`, namespace: config.natsNamespace }));
+    const bus =
+      this.shared.bus ??
+      (this.ownBus = await connectBus({
+        servers: natsUrl!,
+        user: config.natsUser,
+        password: config.natsPassword,
+        name: `ork-runner-${config.name}`,
+        namespace: config.natsNamespace,
+        // The only replies a runner's NATS user may read in the team deployment.
+        inboxPrefix: RUNNER_INBOX_PREFIX,
+      }));
     this.bus = bus;
     this.readiness.register('nats', () => {
       if (this.bus === undefined) throw new Error('not connected to NATS');
