@@ -103,6 +103,8 @@ async function fourProcesses(databaseUrl, nats) {
   const at = Math.max(...(await Promise.all(children.map((c) => c.listening))));
   for (const { child } of children) child.kill('SIGTERM');
   await Promise.all(children.map((c) => c.exited));
+  await rm(env.ORK_API_DATA_DIR, { recursive: true, force: true });
+  await rm(env.ORK_RUNNER_DATA_DIR, { recursive: true, force: true });
   return at - started;
 }
 
