@@ -7,7 +7,6 @@ import { jobSubject } from '@orkestra/contracts';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob } from '@orkestra/domain';
-import { JsonLogger } from '@orkestra/platform';
 import { eventually, sleep, startPrivateNats } from '@orkestra/testing';
 import type { PrivateNats } from '@orkestra/testing';
 import { stringify } from 'yaml';
@@ -33,7 +32,7 @@ beforeAll(async () => {
     { ORK_RUNNER_PORT: '0', ORK_RUNNER_NAME: 'box-1', ORK_RUNNER_NATS_URL: nats.url, ORK_RUNNER_DATA_DIR: path.join(dir, 'data'), ORK_RUNNER_DRAIN_GRACE_SECONDS: '5' },
     file,
   );
-  app = await createApp(config, { logger: new JsonLogger('runner', (line) => logs.push(line)) });
+  app = await createApp(config, { logger: { write: (line: string) => void logs.push(line) } });
   probe = await connectBus({ servers: nats.url, name: 'outage-probe', onConsumeFailure: () => undefined });
 });
 

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import { migrate } from '@orkestra/event-store';
-import { ReadinessChecks } from '@orkestra/platform';
+import { APP_LOGGER, ReadinessChecks, logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import pg from 'pg';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import { SCHEDULER_CONFIG, concurrencyLimits } from '../scheduler.config.js';
@@ -13,7 +14,6 @@ import { SchedulerService } from './scheduler-service.js';
 /** Starts the scheduler's work when it has a database and NATS, and stops it cleanly on shutdown. */
 @Injectable()
 export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('scheduler');
   private pool: pg.Pool | undefined;
   private bus: JetStreamBus | undefined;
   private service: SchedulerService | undefined;
@@ -22,6 +22,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     private readonly readiness: ReadinessChecks,
     private readonly metrics: SchedulerMetrics,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,7 +32,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     const applied = await migrate(config.databaseUrl);
-    if (applied.length > 0) this.logger.log({ msg: 'database migrated', applied });
+    if (applied.length > 0) this.logger.info({ applied }, 'database migrated');
     const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: `ork-scheduler-${config.instance}`, max: config.concurrency + 6 });
     this.pool = pool;
     this.bus = await connectBus({ servers: config.natsUrl, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace });
@@ -51,7 +52,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       instance: config.instance,
       runnerLostMs: config.runnerLostSeconds * 1000,
       concurrency: config.concurrency,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log: logWith(this.logger),
       observe: {
         resultRecorded: (trakId) => this.metrics.handoffStarted(trakId),
         dispatched: (jobs) => this.metrics.dispatched(jobs),
@@ -59,7 +60,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       },
     });
     await this.service.start();
-    this.logger.log({ msg: 'scheduler started', instance: config.instance, limits: concurrencyLimits(config) });
+    this.logger.info({ instance: config.instance, limits: concurrencyLimits(config) }, 'scheduler started');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
