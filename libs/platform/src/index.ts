@@ -31,4 +31,4 @@ export { APP_LOGGER, LoggingModule } from './logging/logging.module.js';
 export type { AppLogger } from './logging/logging.module.js';
 export { NestLogger } from './logging/nest-logger.js';
 export { CORRELATION_ID_HTTP_HEADER } from './logging/http-logging.js';
-export { correlationIdSchema, currentCorrelationId, newCorrelationId, parseCorrelationId, withCorrelationId } from './logging/correlation.js';
+export { currentCorrelationId, newCorrelationId, parseCorrelationId, withCorrelationId } from './logging/correlation.js';
