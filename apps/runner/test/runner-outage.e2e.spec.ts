@@ -78,5 +78,9 @@ describe('a runner through a NATS outage', () => {
     await eventually(() => expect(results).toEqual([{ kind: 'gate-finished', jobId: 'trak-7_g0_1', exitCode: 0, timedOut: false, output: 'ok' }]), 25_000);
     expect(await lines(counter)).toEqual(['ran']);
     expect(logs.some((line) => line.includes('could not store the result; retrying'))).toBe(true);
+    // The outage's trouble on the bus is in the runner's own log, a JSON line each (not the console).
+    expect(logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'a bus consumption failed; it retries')).toContainEqual(
+      expect.objectContaining({ level: 'warn', service: 'runner', stream: 'ORK_JOBS', durable: expect.any(String), error: expect.any(String) }),
+    );
   }, 90_000);
 });

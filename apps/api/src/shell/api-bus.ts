@@ -1,6 +1,8 @@
 import type { Bus } from '@orkestra/application';
 import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/contracts';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
+import { logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { LOG_KEEPER } from '../logs/log-keeper.consumer.js';
 
 /**
@@ -10,9 +12,9 @@ import { LOG_KEEPER } from '../logs/log-keeper.consumer.js';
 export class ApiBus {
   private constructor(readonly bus: Bus | undefined) {}
 
-  static async open(natsUrl: string | undefined, namespace: string, instance: string): Promise<ApiBus> {
+  static async open(natsUrl: string | undefined, namespace: string, instance: string, logger: AppLogger): Promise<ApiBus> {
     if (natsUrl === undefined) return new ApiBus(undefined);
-    const bus = await connectBus({ servers: natsUrl, name: `ork-api-${instance}`, namespace });
+    const bus = await connectBus({ servers: natsUrl, name: `ork-api-${instance}`, namespace, ...busFailuresLoggedTo(logWith(logger, 'warn')) });
     // Idempotent: whichever service starts first creates them, the others find them as they are.
     await bus.provision({ streams: [EVENTS_STREAM, LOGS_STREAM], consumers: [LOG_KEEPER], buckets: [RUNNERS_BUCKET] });
     return new ApiBus(bus);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
 import { RUNNER_INBOX_PREFIX } from '@orkestra/contracts';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { AgentKind } from '@orkestra/domain';
@@ -70,6 +70,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       namespace: config.natsNamespace,
       // The only replies a runner's NATS user may read in the team deployment.
       inboxPrefix: RUNNER_INBOX_PREFIX,
+      ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
     });
     this.bus = bus;
     this.readiness.register('nats', () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import { migrate } from '@orkestra/event-store';
 import { APP_LOGGER, ReadinessChecks, logWith } from '@orkestra/platform';
@@ -35,7 +35,12 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     if (applied.length > 0) this.logger.info({ applied }, 'database migrated');
     const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: `ork-scheduler-${config.instance}`, max: config.concurrency + 6 });
     this.pool = pool;
-    this.bus = await connectBus({ servers: config.natsUrl, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace });
+    this.bus = await connectBus({
+      servers: config.natsUrl,
+      name: `ork-scheduler-${config.instance}`,
+      namespace: config.natsNamespace,
+      ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
+    });
     this.readiness.register('postgres', async () => {
       await pool.query('SELECT 1');
     });
