@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Body, Controller, Inject, Module, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { APP_LOGGER, HealthModule, bootstrapApp } from '../src/index.js';
+import { APP_LOGGER, HealthModule, bootstrapApp, createLogger } from '../src/index.js';
 import type { AppLogger } from '../src/index.js';
 
 @Controller()
@@ -69,5 +69,29 @@ describe('an app from bootstrapApp, serving HTTP requests', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     expect(written).toEqual([]);
+  });
+});
+
+describe('two apps in one process sharing a root logger (as under `ork up`)', () => {
+  it('each names itself on its lines, its requests included', async () => {
+    const written: string[] = [];
+    const root = createLogger({ destination: { write: (line: string) => void written.push(line) } });
+    const notes = await bootstrapApp(NotesModule, { service: 'notes', port: 0, host: '127.0.0.1', logger: root });
+    const other = await bootstrapApp(NotesModule, { service: 'other', port: 0, host: '127.0.0.1', logger: root });
+    try {
+      for (const app of [notes, other]) {
+        await fetch(`${await app.getUrl()}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-correlation-id': 'shared-1' }, body: '{"text":"hi"}' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const lines = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const of = (service: string) => lines.filter((line) => line['service'] === service).map((line) => line['msg']);
+      expect(lines).toHaveLength(6);
+      expect(of('notes')).toEqual(['listening', 'note added', 'POST /notes 201']);
+      expect(of('other')).toEqual(['listening', 'note added', 'POST /notes 201']);
+    } finally {
+      await other.close();
+      await notes.close();
+    }
   });
 });
