@@ -97,5 +97,13 @@ describe('HealthModule', () => {
       await app.close();
       expect(process.listenerCount('SIGTERM')).toBe(before);
     });
+
+    it('given a host that owns shutdown (shutdownHooks: false), installs no signal handler', async () => {
+      const before = process.listenerCount('SIGTERM');
+      const app = await bootstrapApp(HealthModule.forRoot({ service: 'hosted' }), { service: 'hosted', port: 0, host: '127.0.0.1', logger: false, shutdownHooks: false });
+
+      expect(process.listenerCount('SIGTERM')).toBe(before);
+      await app.close();
+    });
   });
 });

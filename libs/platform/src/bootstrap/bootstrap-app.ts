@@ -24,6 +24,11 @@ export interface BootstrapOptions {
   readonly logger?: Logger | DestinationStream | false | undefined;
   /** Where `ORK_LOG_*` are read; default `process.env`. */
   readonly env?: Env | undefined;
+  /**
+   * Default true: SIGTERM/SIGINT close the app. False when one process hosts several apps and
+   * owns shutdown itself (`ork up` closes them in order); the app then closes only when told.
+   */
+  readonly shutdownHooks?: boolean | undefined;
 }
 
 /** The root module of every app: its own module, with logging around it. */
@@ -31,8 +36,8 @@ export interface BootstrapOptions {
 class LoggedApp {}
 
 /**
- * Creates the Nest app, closes it gracefully on SIGTERM/SIGINT, listens, and logs one
- * `listening` line. Start-up errors (a bad `ORK_LOG_*` included) are thrown, not
+ * Creates the Nest app, closes it gracefully on SIGTERM/SIGINT (unless told not to), listens,
+ * and logs one `listening` line. Start-up errors (a bad `ORK_LOG_*` included) are thrown, not
  * `process.abort()`ed, for `runMain` to report.
  */
 export async function bootstrapApp(module: Type | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
@@ -42,7 +47,7 @@ export async function bootstrapApp(module: Type | DynamicModule, options: Bootst
   const http = base.bindings()['service'] === undefined ? base.child({ service: options.service }) : base;
   const root = { module: LoggedApp, imports: [LoggingModule.forRoot(logger, http), module] };
   const app = await NestFactory.create(root, { logger: new NestLogger(logger), abortOnError: false });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  if (options.shutdownHooks !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   try {
     await app.listen(options.port, options.host);
   } catch (error) {
