@@ -5,7 +5,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { Bus } from '@orkestra/application';
-import { HealthModule } from '@orkestra/platform';
+import { APP_LOGGER, HealthModule } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { API_CONFIG, API_SERVICE } from './api.config.js';
 import type { ApiConfig } from './api.config.js';
 import { API_RESOLVERS, API_SERVICES } from './api.resolvers.js';
@@ -39,7 +40,7 @@ class ApiCoreModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiStores, useFactory: () => ApiStores.open(config.databaseUrl, config.instance) },
-        { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance, bus) },
+        { provide: ApiBus, useFactory: (logger: AppLogger) => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance, logger, bus), inject: [APP_LOGGER] },
         { provide: Authenticator, useFactory: (stores: ApiStores) => new Authenticator(stores.pool), inject: [ApiStores] },
         ApiContextFactory,
         ReadModels,

@@ -1,6 +1,8 @@
 import type { Bus } from '@orkestra/application';
 import { EVENTS_STREAM, LOGS_STREAM, RUNNERS_BUCKET } from '@orkestra/contracts';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
+import { logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { LOG_KEEPER } from '../logs/log-keeper.consumer.js';
 
 /**
@@ -16,9 +18,9 @@ export class ApiBus {
   ) {}
 
   /** The bus handed in by a hosting process (`ork up`), else a connection to `natsUrl`, if any. */
-  static async open(natsUrl: string | undefined, namespace: string, instance: string, shared?: Bus): Promise<ApiBus> {
+  static async open(natsUrl: string | undefined, namespace: string, instance: string, logger: AppLogger, shared?: Bus): Promise<ApiBus> {
     if (shared === undefined && natsUrl === undefined) return new ApiBus(undefined, false);
-    const bus = shared ?? (await connectBus({ servers: natsUrl!, name: `ork-api-${instance}`, namespace }));
+    const bus = shared ?? (await connectBus({ servers: natsUrl!, name: `ork-api-${instance}`, namespace, ...busFailuresLoggedTo(logWith(logger, 'warn')) }));
     // Idempotent: whichever service starts first creates them, the others find them as they are.
     await bus.provision({ streams: [EVENTS_STREAM, LOGS_STREAM], consumers: [LOG_KEEPER], buckets: [RUNNERS_BUCKET] });
     return new ApiBus(bus, shared === undefined);

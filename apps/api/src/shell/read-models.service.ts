@@ -1,5 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ProjectionRunner } from '@orkestra/event-store';
+import { APP_LOGGER } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import type { Projection } from '@orkestra/event-store';
 import { ProjectsProjection, TimelineProjection, TraksProjection, UsersProjection } from '@orkestra/read-models';
 import { API_CONFIG } from '../api.config.js';
@@ -13,7 +15,6 @@ import { ApiStores } from './api-stores.js';
  */
 @Injectable()
 export class ReadModels {
-  private readonly logger = new Logger('api');
   readonly runner: ProjectionRunner;
   /** The projections' names (their checkpoints) and the tables they own. */
   readonly names: readonly string[];
@@ -23,6 +24,7 @@ export class ReadModels {
   constructor(
     @Inject(API_CONFIG) config: ApiConfig,
     private readonly stores: ApiStores,
+    @Inject(APP_LOGGER) logger: AppLogger,
   ) {
     const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection(), new TimelineProjection()];
     this.projections = projections;
@@ -32,7 +34,7 @@ export class ReadModels {
       pool: stores.pool,
       databaseUrl: config.databaseUrl!,
       projections,
-      onError: (error, projection) => this.logger.warn({ msg: 'a projection batch failed; it will be retried', projection, error: String(error) }),
+      onError: (error, projection) => logger.warn({ projection, error: String(error) }, 'a projection batch failed; it will be retried'),
     });
   }
 

@@ -3,7 +3,7 @@ import { createApp as createApi, loadApiConfig } from '@orkestra/api';
 import type { Bus } from '@orkestra/application';
 import { createApp as createGateway, loadGatewayConfig } from '@orkestra/gateway';
 import { ConfigError } from '@orkestra/platform';
-import type { Env, JsonLogger } from '@orkestra/platform';
+import type { BootstrapOptions, Env } from '@orkestra/platform';
 import { createApp as createRunner, loadRunnerConfig } from '@orkestra/runner';
 import { createApp as createScheduler, loadSchedulerConfig } from '@orkestra/scheduler';
 import type { RecoveryReport } from '@orkestra/scheduler';
@@ -25,7 +25,8 @@ export interface EmbeddedAppsOptions {
   readonly host: string;
   /** The environment the user gave: `ORK_<APP>_*` settings other than those ork up owns pass through. */
   readonly env: Env;
-  readonly logger: JsonLogger;
+  /** The process's root logger: each app's lines go through it with the app's own service name. */
+  readonly logger: BootstrapOptions['logger'];
   /** The first admin token of a fresh installation; awaited before the api goes on. */
   readonly onAdminToken: (token: string) => Promise<void>;
 }

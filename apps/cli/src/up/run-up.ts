@@ -5,7 +5,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InProcessBus } from '@orkestra/application';
 import { migrate } from '@orkestra/event-store';
-import { JsonLogger } from '@orkestra/platform';
+import { ConfigError, createLogger, logSettingsFromEnv } from '@orkestra/platform';
+import type { Env } from '@orkestra/platform';
 import type { RecoveryReport } from '@orkestra/scheduler';
 import pg from 'pg';
 import type { CliIo } from '../cli.js';
@@ -81,10 +82,10 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
     if (tookOverFrom !== undefined) progress.note(`the last ork up on ${layout.root} (process ${tookOverFrom}) did not stop cleanly; starting from what it left`);
     await checkPortsFree(ports, options.host);
     // The apps' settings are checked before anything starts (the database URL is not known yet).
-    new EmbeddedApps({ layout, databaseUrl: 'postgres://127.0.0.1/orkestra', freshBus: false, ports, host: options.host, env: io.env, logger: appLogger(io.stderr), onAdminToken: async () => undefined, ...(options.natsUrl !== undefined && { natsUrl: options.natsUrl }) }).checkSettings();
+    new EmbeddedApps({ layout, databaseUrl: 'postgres://127.0.0.1/orkestra', freshBus: false, ports, host: options.host, env: io.env, logger: false, onAdminToken: async () => undefined, ...(options.natsUrl !== undefined && { natsUrl: options.natsUrl }) }).checkSettings();
     await mkdir(layout.logs, { recursive: true, mode: 0o700 });
     if (!options.verbose) logs = createWriteStream(layout.appLog, { flags: 'a', mode: 0o600 });
-    const logger = appLogger(options.verbose ? io.stderr : logs!);
+    const logger = appLogger(options.verbose ? io.stderr : logs!, io.env);
     const state = await readUpState(layout.state);
 
     let databaseUrl: string;
@@ -188,9 +189,19 @@ function resumed(report: RecoveryReport | undefined): string {
   return ` (${parts.join(', ')})`;
 }
 
-/** Where the apps' JSON lines go: the log file, or stderr with --verbose. */
-function appLogger(to: NodeJS.WritableStream): JsonLogger {
-  return new JsonLogger('ork', (line) => void to.write(`${line}\n`));
+/**
+ * The root logger the four apps share, each naming itself on its lines: into the log file (JSON
+ * lines), or stderr with --verbose (pretty on a terminal), as ORK_LOG_LEVEL and ORK_LOG_FORMAT say.
+ */
+function appLogger(to: NodeJS.WritableStream & { isTTY?: boolean }, env: Env): ReturnType<typeof createLogger> {
+  let settings;
+  try {
+    settings = logSettingsFromEnv(env, { isTTY: to.isTTY === true });
+  } catch (error) {
+    if (ConfigError.is(error)) throw new CliError(`the logs' settings: ${error.message}`, EXIT.usage, 'Fix or unset what it names.');
+    throw error;
+  }
+  return createLogger({ ...settings, destination: { write: (line: string) => void to.write(line) } });
 }
 
 /** Creates the database when missing (an admin connection to the same server's `postgres` database). True when it did. */

@@ -1,13 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Bus } from '@orkestra/application';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
 import { RUNNER_INBOX_PREFIX } from '@orkestra/contracts';
 import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
-import { ReadinessChecks } from '@orkestra/platform';
+import { APP_LOGGER, ReadinessChecks, logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { createRunnerJobs } from '../jobs/runner-jobs.js';
 import { RUNNER_BUS, RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
@@ -19,7 +20,6 @@ import { WorktreeCollection } from './worktree-collection.js';
 /** Connects the runner to NATS at start and drains it on shutdown. Without a NATS URL it takes no work. */
 @Injectable()
 export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('runner');
   private bus: Bus | undefined;
   /** The bus this lifecycle connected itself, and so closes; a shared one is its host's to close. */
   private ownBus: Bus | undefined;
@@ -30,6 +30,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     @Inject(RUNNER_BUS) private readonly shared: { readonly bus: Bus | undefined },
     private readonly readiness: ReadinessChecks,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,6 +76,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         namespace: config.natsNamespace,
         // The only replies a runner's NATS user may read in the team deployment.
         inboxPrefix: RUNNER_INBOX_PREFIX,
+        ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
       }));
     this.bus = bus;
     this.readiness.register('nats', () => {
@@ -85,7 +87,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       executor: jobs,
       identity: { name: config.name, labels: config.labels, agents, slots: config.slots },
       ackWaitMs: config.ackWaitSeconds * 1000,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log: logWith(this.logger),
       status: () => this.collection?.status() ?? {},
       serves: (job) => servesProject(config, job.projectId),
     });
@@ -94,7 +96,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       bus,
       runnerName: config.name,
       git,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log: logWith(this.logger.child({ context: 'collector' })),
       onMalformed: (subject, error) => this.service?.noteMalformed('finished-traks', subject, error),
     });
     await this.collection.start();

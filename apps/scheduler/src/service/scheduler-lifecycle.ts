@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Bus } from '@orkestra/application';
-import { connectBus } from '@orkestra/bus';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
 import { migrate } from '@orkestra/event-store';
-import { ReadinessChecks } from '@orkestra/platform';
+import { APP_LOGGER, ReadinessChecks, logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import pg from 'pg';
 import { SchedulerMetrics } from '../metrics/scheduler-metrics.js';
 import type { SchedulerBusOption } from '../app.module.js';
@@ -14,7 +15,6 @@ import { SchedulerService } from './scheduler-service.js';
 /** Starts the scheduler's work when it has a database and NATS, and stops it cleanly on shutdown. */
 @Injectable()
 export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('scheduler');
   private pool: pg.Pool | undefined;
   private bus: Bus | undefined;
   /** The bus this lifecycle connected itself, and so closes; a shared one is its host's to close. */
@@ -26,6 +26,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     @Inject(SCHEDULER_BUS) private readonly shared: SchedulerBusOption,
     private readonly readiness: ReadinessChecks,
     private readonly metrics: SchedulerMetrics,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,10 +37,17 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     const applied = await migrate(config.databaseUrl);
-    if (applied.length > 0) this.logger.log({ msg: 'database migrated', applied });
+    if (applied.length > 0) this.logger.info({ applied }, 'database migrated');
     const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: `ork-scheduler-${config.instance}`, max: config.concurrency + 6 });
     this.pool = pool;
-    const bus = shared.bus ?? (this.ownBus = await connectBus({ servers: natsUrl!, name: `ork-scheduler-${config.instance}`, namespace: config.natsNamespace }));
+    const bus =
+      shared.bus ??
+      (this.ownBus = await connectBus({
+        servers: natsUrl!,
+        name: `ork-scheduler-${config.instance}`,
+        namespace: config.natsNamespace,
+        ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
+      }));
     this.bus = bus;
     this.readiness.register('postgres', async () => {
       await pool.query('SELECT 1');
@@ -58,7 +66,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
       instance: config.instance,
       runnerLostMs: config.runnerLostSeconds * 1000,
       concurrency: config.concurrency,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log: logWith(this.logger),
       observe: {
         resultRecorded: (trakId) => this.metrics.handoffStarted(trakId),
         dispatched: (jobs) => this.metrics.dispatched(jobs),
@@ -67,7 +75,7 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, BeforeApplica
     });
     await this.service.start();
     if (this.service.recovered !== undefined) shared.onRecovered?.(this.service.recovered);
-    this.logger.log({ msg: 'scheduler started', instance: config.instance, limits: concurrencyLimits(config) });
+    this.logger.info({ instance: config.instance, limits: concurrencyLimits(config) }, 'scheduler started');
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,9 +1,21 @@
 import { trakCommands } from '@orkestra/application';
-import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, MalformedMessageError, RESULTS_STREAM, RUNNERS_BUCKET, jobResultSchema, parseMessageData, publishedEventSchema } from '@orkestra/contracts';
+import {
+  EVENTS_STREAM,
+  JOBS_STREAM,
+  JOB_CANCELS_BUCKET,
+  MalformedMessageError,
+  RESULTS_STREAM,
+  RUNNERS_BUCKET,
+  correlationIdOf,
+  jobResultSchema,
+  parseMessageData,
+  publishedEventSchema,
+} from '@orkestra/contracts';
 import type { JobCancel } from '@orkestra/contracts';
 import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { ConcurrencyLimits, FlowBudget, Job } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
+import { withCorrelationId } from '@orkestra/platform';
 import type pg from 'pg';
 import { JobDispatcher } from '../dispatch/job-dispatcher.js';
 import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
@@ -90,12 +102,12 @@ export class SchedulerService {
       limits: options.limits,
       ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }),
       runners: () => this.directory?.live() ?? [],
-      onNoRunner: (job) => this.processor.onNoRunner(job),
-      onRunnerFound: (job) => this.processor.onRunnerFound(job),
+      onNoRunner: (job, correlationId) => this.processor.onNoRunner(job, correlationId),
+      onRunnerFound: (job, correlationId) => this.processor.onRunnerFound(job, correlationId),
     });
     // Woken when a job is queued or a slot frees; the idle round catches other instances' changes and ended holds.
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
-    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt }) => this.processor.onTimer(timer, dueAt)), ...logOption });
+    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt, correlationId }) => this.processor.onTimer(timer, dueAt, correlationId)), ...logOption });
     this.processor = new PipelineProcessor({
       traks: trakCommands({ store: new PostgresEventStore(pool) }),
       transactions: new PostgresTransactions(pool, (store) => trakCommands({ store })),
@@ -115,6 +127,7 @@ export class SchedulerService {
       },
       wakeDispatcher: () => this.dispatching.wake(),
       wakeTimers: () => this.firing.wake(),
+      serving: withCorrelationId,
       ...logOption,
       ...(options.observe?.resultRecorded !== undefined && { onResultRecorded: options.observe.resultRecorded }),
     });
@@ -161,7 +174,7 @@ export class SchedulerService {
         'scheduler-results',
         async (message) => {
           const result = parseMessageData(jobResultSchema, message.data, 'result');
-          return result instanceof MalformedMessageError ? this.refuse('scheduler-results', message, result) : this.processor.onResult(result);
+          return result instanceof MalformedMessageError ? this.refuse('scheduler-results', message, result) : this.processor.onResult(result, correlationIdOf(message.headers));
         },
         { concurrency, onError: onError('handling a result') },
       ),
