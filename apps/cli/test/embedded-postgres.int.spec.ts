@@ -100,12 +100,22 @@ describe('the embedded Postgres, its data dir and binaries closed to the OS user
     expect(notes.slice(before)).toEqual([]);
   }, 120_000);
 
-  it('given a data dir whose up.json was lost (or deleted to start over) while its cluster in the system dir stayed, when placed, then it stops, saying to delete that cluster or restore up.json', async () => {
+  it('given a data dir deleted to start over (its up.json gone) while its cluster in the system dir stayed, when placed, then the old cluster is moved aside, kept, and said where, and a new one can be made', async () => {
     const layout = await dataDir('fresh');
-    const embedded = new EmbeddedPostgres({ layout, password: PASSWORD, systemDir: system, package: async () => checkout });
-    if (asRoot) await expect(embedded.place()).rejects.toThrow(/^\/.+ holds a Postgres cluster made for the data dir .+\/fresh, which .+\/up\.json does not record/);
-    else expect(await embedded.place()).toBe(layout.postgres);
-  }, 30_000);
+    const notes: string[] = [];
+    const embedded = new EmbeddedPostgres({ layout, password: PASSWORD, systemDir: system, package: async () => checkout, note: (note) => notes.push(note) });
+    const cluster = await embedded.place();
+    if (!asRoot) {
+      expect(cluster).toBe(layout.postgres);
+      return;
+    }
+    expect(notes[0]).toMatch(new RegExp(`does not record the cluster ${cluster} .*: it was moved to ${cluster}\\.unrecorded-`));
+    const aside = /moved to (\S+);/.exec(notes[0]!)![1]!;
+    expect((await stat(path.join(aside, 'PG_VERSION'))).isFile()).toBe(true);
+    await embedded.initialise();
+    expect(await embedded.exists()).toBe(true);
+    await rm(aside, { recursive: true, force: true });
+  }, 60_000);
 
   it('given a system dir that cannot be made, when placed, then it stops with what to do (let postgres through, another data dir, another user)', async () => {
     const layout = await dataDir('nowhere');

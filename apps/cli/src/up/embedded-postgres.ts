@@ -96,13 +96,19 @@ export class EmbeddedPostgres {
     const cluster = clusterOutside(this.systemDir, await realpath(layout.root));
     await this.systemDirectory(path.dirname(cluster), (why) => this.unreachable(layout.root, `and ork up cannot keep its cluster in ${this.systemDir} instead (${why})`));
     if (await fileExists(cluster)) {
+      // The data dir was deleted to start over (or its up.json lost): without up.json its password
+      // is gone, so a new cluster is made; the old one is kept aside, never deleted.
       const pid = Number((await readFile(path.join(cluster, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
-      const running = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? `; a Postgres server (process ${pid}) still runs on it: stop it first (\`kill -INT ${pid}\`)` : '';
-      throw new CliError(
-        `${cluster} holds a Postgres cluster made for the data dir ${layout.root}, which ${layout.state} does not record (the data dir was deleted to start over, or up.json was lost)${running}`,
-        EXIT.internal,
-        `To start over with no data, delete it (\`rm -rf ${cluster}\`) and start ork up again; to keep its data, restore ${layout.state} from a backup.`,
-      );
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+        throw new CliError(
+          `${cluster} holds a Postgres cluster made for the data dir ${layout.root}, which ${layout.state} does not record (the data dir was deleted to start over, or up.json was lost), and a Postgres server (process ${pid}) still runs on it`,
+          EXIT.internal,
+          `Stop it (\`kill -INT ${pid}\`) and start ork up again: the old cluster is then kept aside and a new one made. To keep its data instead, restore ${layout.state} from a backup.`,
+        );
+      }
+      const aside = `${cluster}.unrecorded-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(cluster, aside);
+      this.options.note?.(`${layout.state} does not record the cluster ${cluster} (the data dir was deleted to start over, or up.json was lost): it was moved to ${aside}; delete it once you know you do not need its data`);
     }
     this.options.note?.(
       `Postgres runs as the OS user "${OS_USER}" (it refuses to run as root), which cannot reach ${layout.root}: the cluster lives in ${cluster} instead (${layout.state} records it); everything else stays in the data dir`,
