@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -34,6 +35,8 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn('No NATS URL (ORK_RUNNER_NATS_URL): this runner takes no jobs');
       return;
     }
+    // This life of the runner: new at each start, so a job it takes over after a restart is recorded as a takeover.
+    const incarnation = randomUUID();
     const executables = await detectAgents(config.agents, process.env['PATH']);
     const agents = Object.keys(executables) as AgentKind[];
     for (const kind of agents) await mkdir(path.join(config.dataDir, 'tmp', kind), { recursive: true });
@@ -68,7 +71,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.service = new RunnerService({
       bus,
       executor: jobs,
-      identity: { name: config.name, labels: config.labels, agents, slots: config.slots },
+      identity: { name: config.name, labels: config.labels, agents, slots: config.slots, incarnation },
       ackWaitMs: config.ackWaitSeconds * 1000,
       log: (message, fields) => this.logger.log({ msg: message, ...fields }),
       status: () => this.collection?.status() ?? {},

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   JOBS_STREAM,
   JOB_CANCELS_BUCKET,
@@ -33,6 +34,12 @@ export interface RunnerIdentity {
   /** Agent CLIs found on this machine; only their jobs are taken. */
   readonly agents: readonly AgentKind[];
   readonly slots: number;
+  /**
+   * This life of the runner process, new at each start (default: a random id): its starts of a job
+   * are told apart from those of its previous life, so a job it takes over after a restart is
+   * recorded as a takeover and not dropped as a repeat.
+   */
+  readonly incarnation?: string;
 }
 
 export interface RunnerServiceOptions {
@@ -56,6 +63,20 @@ export interface RunnerServiceOptions {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The gist of a result for the log line of a job that ended. */
+function outcomeOf(result: JobResult): Record<string, unknown> {
+  switch (result.kind) {
+    case 'agent-failed':
+      return { reason: result.reason };
+    case 'gate-finished':
+      return { exitCode: result.exitCode, timedOut: result.timedOut };
+    case 'integration-finished':
+      return { outcome: result.result.kind };
+    default:
+      return {};
+  }
+}
 
 /** Backoff between attempts to store or publish a finished job's result: doubling from the first to the max. */
 const RESULT_RETRY_FIRST_MS = 250;
@@ -92,6 +113,8 @@ export class RunnerService {
   private results: KeyValueBucket | undefined;
   private cancels: KeyValueBucket | undefined;
   private readonly startedAt: string;
+  /** This life of the runner process; see {@link RunnerIdentity.incarnation}. */
+  readonly incarnation: string;
   /** The label pools it reads besides the one for jobs any runner may take; in the registry, so the scheduler knows it routes by labels. */
   private pools: string[] = [];
   /** Jobs taken from the bus and not done with, waiting for a slot or running. */
@@ -113,6 +136,7 @@ export class RunnerService {
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.cancelPollMs = options.cancelPollMs ?? 2_000;
     this.startedAt = this.now();
+    this.incarnation = options.identity.incarnation ?? randomUUID();
   }
 
   async start(): Promise<void> {
@@ -134,7 +158,7 @@ export class RunnerService {
         }),
       );
     }
-    this.log('runner started', { name: identity.name, agents: identity.agents, labels: identity.labels, slots: identity.slots, queues: consumers.length });
+    this.log('runner started', { name: identity.name, incarnation: this.incarnation, agents: identity.agents, labels: identity.labels, slots: identity.slots, queues: consumers.length });
   }
 
   /** Takes no new jobs; running ones get `graceMs` to finish, then are stopped and handed back. */
@@ -172,13 +196,13 @@ export class RunnerService {
     if (this.options.serves?.(job) === false) {
       // Another runner may serve the project; this one must not fail the job for it.
       message.nak(this.options.handBackDelayMs ?? 1_000);
-      this.log('job of a project this runner does not serve; handed back', { jobId: job.jobId, projectId: job.projectId });
+      this.log('job handed back', { ...this.jobFields(job), reason: `this runner does not serve project ${job.projectId}` });
       return;
     }
     const cancelled = await this.cancelOf(job.jobId);
     if (cancelled !== undefined) {
       // Returning acks it: nobody should run it.
-      this.log('job was called off before it ran; skipped', { jobId: job.jobId, reason: cancelled.reason });
+      this.log('job was called off before it ran; skipped', { ...this.jobFields(job), reason: cancelled.reason });
       return;
     }
     const earlier = await this.storedResult(job.jobId);
@@ -199,19 +223,29 @@ export class RunnerService {
       await this.slots.acquire();
       this.running.set(job.jobId, controller);
       await this.register();
+      const taken = Date.now();
+      if (calledOff === undefined) this.log('job taken', { ...this.jobFields(job), delivery: message.deliveryCount });
       // Not started at all if it was called off while it waited for a slot.
       const result = calledOff === undefined ? await this.execute(job, message.deliveryCount, controller.signal) : undefined;
       stopWatching();
       if (calledOff !== undefined || result === undefined) {
         // Returning acks it: called off on purpose, so no result and no redelivery.
-        this.log('job was called off; stopped it', { jobId: job.jobId, reason: calledOff?.reason });
+        this.log('job was called off; stopped it', { ...this.jobFields(job), reason: calledOff?.reason });
         return;
       }
       if (controller.signal.aborted) {
         message.nak();
+        this.log('job handed back', { ...this.jobFields(job), reason: 'the runner is stopping; another runner continues it from the pushed branch', ranMs: Date.now() - taken });
         return;
       }
-      await this.recordResult(result, controller.signal);
+      try {
+        await this.recordResult(result, controller.signal);
+      } catch (error) {
+        // The consumption naks it: the job runs again, here or elsewhere.
+        this.log('job handed back', { ...this.jobFields(job), reason: error instanceof Error ? error.message : String(error), ranMs: Date.now() - taken });
+        throw error;
+      }
+      this.log('job ended', { ...this.jobFields(job), result: result.kind, ...outcomeOf(result), ranMs: Date.now() - taken });
     } finally {
       stopWatching();
       clearInterval(keepAlive);
@@ -281,7 +315,8 @@ export class RunnerService {
           signal,
           onEntry: (entry) => {
             if (entry.kind === 'session') {
-              void this.publishResult({ kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, sessionId: entry.sessionId }).catch(() => undefined);
+              const started: JobResult = { kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, incarnation: this.incarnation, sessionId: entry.sessionId };
+              void this.publishResult(started).catch(() => undefined);
             }
             publishLine(entry);
           },
@@ -345,11 +380,17 @@ export class RunnerService {
       busy: this.running.size,
       jobs: [...this.running.keys()],
       startedAt: this.startedAt,
+      incarnation: this.incarnation,
       lastSeen: this.now(),
       ...(disk !== undefined && { disk }),
       malformed: { ...this.malformed },
     };
     await this.registry?.put(identity.name, entry);
+  }
+
+  /** What every line about a job says: which job, of which Trak, what kind, on which runner (and life). */
+  private jobFields(job: Job): Record<string, unknown> {
+    return { jobId: job.jobId, trakId: job.trakId, kind: job.kind, runner: this.options.identity.name, incarnation: this.incarnation };
   }
 
   private now(): string {
