@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
@@ -12,6 +11,10 @@ import { createRunnerJobs } from '../jobs/runner-jobs.js';
 import { RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { DataDirLock } from './data-dir-lock.js';
+import { ProcessRecords } from './process-records.js';
+import { RunTempDirs } from './run-temp-dirs.js';
 import { detectAgents } from './detect-agents.js';
 import { RunnerService } from './runner-service.js';
 import { WorktreeCollection } from './worktree-collection.js';
@@ -23,6 +26,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   private bus: JetStreamBus | undefined;
   private service: RunnerService | undefined;
   private collection: WorktreeCollection | undefined;
+  private lock: DataDirLock | undefined;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
@@ -37,9 +41,15 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     }
     // This life of the runner: new at each start, so a job it takes over after a restart is recorded as a takeover.
     const incarnation = randomUUID();
+    const log = (message: string, fields?: Record<string, unknown>): void => this.logger.log({ msg: message, ...fields });
+    this.lock = lockDataDir(config.dataDir, incarnation);
+    // Before any work: what a previous life left running (it was killed and ran no exit hook) is stopped, its temp files go.
+    const processes = new ProcessRecords({ dir: path.join(config.dataDir, 'processes'), incarnation, log });
+    await processes.stopLeftovers();
+    const temp = new RunTempDirs(path.join(config.dataDir, 'tmp'));
+    await temp.clear();
     const executables = await detectAgents(config.agents, process.env['PATH']);
     const agents = Object.keys(executables) as AgentKind[];
-    for (const kind of agents) await mkdir(path.join(config.dataDir, 'tmp', kind), { recursive: true });
     // One git layer per data dir: its locks serialise the jobs and the collector.
     const git = createRunnerGit({ root: config.dataDir });
     const jobs = createRunnerJobs({
@@ -59,9 +69,11 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       },
       agents: {
         executables,
-        environment: (kind) => agentEnvironment(process.env, config.dataDir, kind),
+        environment: () => agentEnvironment(process.env),
         newSessionId: () => globalThis.crypto.randomUUID(),
       },
+      temp,
+      log,
     });
     const bus = await connectBus({ servers: config.natsUrl, name: `ork-runner-${config.name}`, namespace: config.natsNamespace });
     this.bus = bus;
@@ -73,8 +85,9 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       executor: jobs,
       identity: { name: config.name, labels: config.labels, agents, slots: config.slots, incarnation },
       ackWaitMs: config.ackWaitSeconds * 1000,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log,
       status: () => this.collection?.status() ?? {},
+      processes: (job, what) => processes.recorder({ what, jobId: job.jobId, trakId: job.trakId }),
       serves: (job) => servesProject(config, job.projectId),
     });
     await this.service.start();
@@ -82,7 +95,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       bus,
       runnerName: config.name,
       git,
-      log: (message, fields) => this.logger.log({ msg: message, ...fields }),
+      log,
       onMalformed: (subject, error) => this.service?.noteMalformed('finished-traks', subject, error),
     });
     await this.collection.start();
@@ -95,5 +108,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const bus = this.bus;
     this.bus = undefined;
     await bus?.close();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

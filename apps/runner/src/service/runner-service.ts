@@ -17,6 +17,7 @@ import { MalformedMessageError, jobCancelSchema, jobSchema, parseMessage, parseM
 import type { Bus, BusMessage, ConsumeCapacity, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { DiskReport, JobCancel, LogLine, RunnerEntry } from '@orkestra/contracts';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
+import type { ProcessRecorder } from '@orkestra/agents';
 import type { JobHooks } from '../jobs/runner-jobs.js';
 import { Slots } from './slots.js';
 
@@ -57,6 +58,8 @@ export interface RunnerServiceOptions {
   readonly serves?: (job: Job) => boolean;
   /** How long a job handed back waits before it is offered again. Default 1 s. */
   readonly handBackDelayMs?: number;
+  /** Where the process groups a job starts are written down (see `ProcessRecords`), by job. */
+  readonly processes?: (job: Job, what: 'agent' | 'gate' | 'setup') => ProcessRecorder;
   /** Disk use for the registry entry, read at every write. */
   readonly status?: () => { readonly disk?: DiskReport };
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -309,10 +312,13 @@ export class RunnerService {
         .publish(logSubject(job.trakId, job.jobId), JSON.stringify(logLine), { msgId: `${job.jobId}:${delivery}:${seq}` })
         .catch((error: unknown) => this.log('could not publish a log line', { jobId: job.jobId, error: String(error) }));
     };
+    const { processes } = this.options;
+    const record = processes === undefined ? {} : { record: (what: 'agent' | 'gate' | 'setup') => processes(job, what) };
     switch (job.kind) {
       case 'agent-run':
         return this.options.executor.agentRun(job, {
           signal,
+          ...record,
           onEntry: (entry) => {
             if (entry.kind === 'session') {
               const started: JobResult = { kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, incarnation: this.incarnation, sessionId: entry.sessionId };
@@ -322,7 +328,7 @@ export class RunnerService {
           },
         });
       case 'gate-run':
-        return this.options.executor.gateRun(job, { signal, onLine: (text) => publishLine({ kind: 'gate_output', text }) });
+        return this.options.executor.gateRun(job, { signal, ...record, onLine: (text) => publishLine({ kind: 'gate_output', text }) });
       case 'integration':
         return this.options.executor.integration(job);
     }
