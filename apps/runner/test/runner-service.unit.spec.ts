@@ -213,6 +213,26 @@ describe('a runner on the bus', () => {
     await service.drain(1_000);
   });
 
+  it('does not run a job twice that comes again while it still runs here (the bus took it for lost through a NATS outage)', async () => {
+    const logs: string[] = [];
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { slots: 2 }, { log: (message) => void logs.push(message) });
+    await service.start();
+    const { received } = await results(bus);
+    await send(bus, gateJob('g-again'));
+    await eventually(() => expect(fake.ran).toEqual(['g-again']));
+
+    await bus.publish(jobSubject(gateJob('g-again')), JSON.stringify(gateJob('g-again')), { msgId: 'g-again-redelivered' });
+    await eventually(() => expect(logs).toContain('job delivered again while this runner has it; not run twice'));
+    fake.finish('g-again');
+
+    await eventually(() => expect(received.map((r) => r.result.kind)).toEqual(['gate-finished']));
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3)); // an unacked delivery would come again by now
+    expect(fake.ran).toEqual(['g-again']);
+    expect(received).toHaveLength(1);
+    await service.drain(1_000);
+  });
+
   it('starts each life with a new incarnation: the same runner restarted reports its start of a job apart from its previous life', async () => {
     const { received } = await results(bus);
     const lives: string[] = [];

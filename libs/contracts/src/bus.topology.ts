@@ -49,6 +49,13 @@ export const LOGS_STREAM = {
 /** Runner id → capabilities, load, last seen. A runner that stops writing expires. */
 export const RUNNERS_BUCKET = { name: 'ork_runners', ttlMs: 30_000 } as const;
 
+/**
+ * How often a runner rewrites its registry entry. The scheduler declares the runs of a runner
+ * silent for `runnerLostSeconds` lost, so that is kept to several of these: a runner that misses
+ * one beat (a slow write, a busy moment) keeps its runs.
+ */
+export const RUNNER_HEARTBEAT_MS = 2_000;
+
 /** Results already published, by job id, so a job delivered twice is answered from here. */
 export const JOB_RESULTS_BUCKET = { name: 'ork_job_results', ttlMs: 24 * 60 * 60_000 } as const;
 

@@ -6,6 +6,7 @@ import {
   LOGS_STREAM,
   RESULTS_STREAM,
   RUNNERS_BUCKET,
+  RUNNER_HEARTBEAT_MS,
   labelPool,
   labelSubsets,
   logSubject,
@@ -48,9 +49,9 @@ export interface RunnerServiceOptions {
   readonly executor: JobExecutor;
   readonly identity: RunnerIdentity;
   readonly now?: () => Date;
-  /** A job not heard of within this is redelivered elsewhere; `working()` is sent every third of it. Default 30 s. */
+  /** A job not heard of within this is redelivered elsewhere; `working()` is sent every third of it. Default 10 s. */
   readonly ackWaitMs?: number;
-  /** How often the registry entry is refreshed. Default 10 s (the bucket forgets a runner after 30 s). */
+  /** How often the registry entry is refreshed. Default `RUNNER_HEARTBEAT_MS` (2 s; the bucket forgets a runner after 30 s). */
   readonly heartbeatMs?: number;
   /** How often a running job looks whether the scheduler called it off. Default 2 s. */
   readonly cancelPollMs?: number;
@@ -110,6 +111,8 @@ export class RunnerService {
   private readonly ackWaitMs: number;
   private readonly cancelPollMs: number;
   private readonly running = new Map<string, AbortController>();
+  /** Jobs this runner has from their checks until it is done with them, by id; see `followEarlierDelivery`. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
   private consumptions: Consumption[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private registry: KeyValueBucket | undefined;
@@ -136,7 +139,7 @@ export class RunnerService {
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
-    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.ackWaitMs = options.ackWaitMs ?? 10_000;
     this.cancelPollMs = options.cancelPollMs ?? 2_000;
     this.startedAt = this.now();
     this.incarnation = options.identity.incarnation ?? randomUUID();
@@ -151,7 +154,7 @@ export class RunnerService {
     this.results = await bus.bucket(JOB_RESULTS_BUCKET.name);
     this.cancels = await bus.bucket(JOB_CANCELS_BUCKET.name);
     await this.register();
-    this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? 10_000);
+    this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? RUNNER_HEARTBEAT_MS);
     for (const consumer of consumers) {
       this.consumptions.push(
         await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.hold(message), {
@@ -202,20 +205,39 @@ export class RunnerService {
       this.log('job handed back', { ...this.jobFields(job), reason: `this runner does not serve project ${job.projectId}` });
       return;
     }
+    const held = this.inFlight.get(job.jobId);
+    if (held !== undefined) return this.followEarlierDelivery(job, message, held);
+    let settle: (done: boolean) => void = () => undefined;
+    this.inFlight.set(job.jobId, new Promise<boolean>((resolve) => (settle = resolve)));
+    let done = false;
+    try {
+      done = await this.run(job, message);
+    } finally {
+      this.inFlight.delete(job.jobId);
+      settle(done);
+    }
+  }
+
+  /**
+   * Runs a job this runner took (unless it was called off or already done) and records its
+   * result. True once the runner is done with it (result recorded, called off, answered from the
+   * stored result); false when it handed the job back.
+   */
+  private async run(job: Job, message: BusMessage): Promise<boolean> {
     const cancelled = await this.cancelOf(job.jobId);
     if (cancelled !== undefined) {
       // Returning acks it: nobody should run it.
       this.log('job was called off before it ran; skipped', { ...this.jobFields(job), reason: cancelled.reason });
-      return;
+      return true;
     }
     const earlier = await this.storedResult(job.jobId);
     if (earlier !== undefined) {
       // Delivered again after it was done (a runner died before acking): answer, do not redo.
       await this.publishResult(earlier);
-      return;
+      return true;
     }
 
-    const keepAlive = setInterval(() => message.working(), Math.max(50, Math.floor(this.ackWaitMs / 3)));
+    const keepAlive = setInterval(() => message.working(), this.workingEveryMs());
     const controller = new AbortController();
     let calledOff: JobCancel | undefined;
     const stopWatching = this.watchForCancel(job.jobId, (cancel) => {
@@ -234,12 +256,12 @@ export class RunnerService {
       if (calledOff !== undefined || result === undefined) {
         // Returning acks it: called off on purpose, so no result and no redelivery.
         this.log('job was called off; stopped it', { ...this.jobFields(job), reason: calledOff?.reason });
-        return;
+        return true;
       }
       if (controller.signal.aborted) {
         message.nak();
         this.log('job handed back', { ...this.jobFields(job), reason: 'the runner is stopping; another runner continues it from the pushed branch', ranMs: Date.now() - taken });
-        return;
+        return false;
       }
       try {
         await this.recordResult(result, controller.signal);
@@ -249,12 +271,32 @@ export class RunnerService {
         throw error;
       }
       this.log('job ended', { ...this.jobFields(job), result: result.kind, ...outcomeOf(result), ranMs: Date.now() - taken });
+      return true;
     } finally {
       stopWatching();
       clearInterval(keepAlive);
       if (this.running.delete(job.jobId)) this.slots.release();
       await this.register().catch(() => undefined);
     }
+  }
+
+  /**
+   * The job came again while this runner still has it: the bus took the earlier delivery for lost
+   * (a NATS outage longer than the ack wait). It is not run twice: this delivery is kept alive
+   * until the earlier one is done with, then acked, or handed back if that one was.
+   */
+  private async followEarlierDelivery(job: Job, message: BusMessage, earlier: Promise<boolean>): Promise<void> {
+    this.log('job delivered again while this runner has it; not run twice', { ...this.jobFields(job), delivery: message.deliveryCount });
+    const keepAlive = setInterval(() => message.working(), this.workingEveryMs());
+    try {
+      if (!(await earlier)) message.nak();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private workingEveryMs(): number {
+    return Math.max(50, Math.floor(this.ackWaitMs / 3));
   }
 
   /** The call-off of the job, if any. An entry under its id calls it off even when its value is not a call-off's. */
