@@ -4,7 +4,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { HealthModule } from '@orkestra/platform';
+import type { Bus } from '@orkestra/application';
+import { APP_LOGGER, HealthModule } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { API_CONFIG, API_SERVICE } from './api.config.js';
 import type { ApiConfig } from './api.config.js';
 import { API_RESOLVERS, API_SERVICES } from './api.resolvers.js';
@@ -18,6 +20,11 @@ import type { AdminTokenNotice } from './shell/api-lifecycle.js';
 export interface ApiModuleOptions {
   /** Receives the first admin token of a fresh installation instead of the log (tests, `ork up`). */
   readonly onAdminToken?: AdminTokenNotice;
+  /**
+   * A bus the hosting process owns and shares with other apps (`ork up`): used instead of
+   * connecting to `natsUrl`, and never closed by the api.
+   */
+  readonly bus?: Bus;
 }
 import { ApiStores } from './shell/api-stores.js';
 import { ReadModels } from './shell/read-models.service.js';
@@ -26,14 +33,14 @@ import { graphqlOptions } from './shell/graphql-options.js';
 /** The stores, the bus and authentication, shared by the GraphQL layer and the slices. */
 @Module({})
 class ApiCoreModule {
-  static forRoot(config: ApiConfig & { databaseUrl: string }): DynamicModule {
+  static forRoot(config: ApiConfig & { databaseUrl: string }, bus: Bus | undefined): DynamicModule {
     return {
       module: ApiCoreModule,
       global: true,
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiStores, useFactory: () => ApiStores.open(config.databaseUrl, config.instance) },
-        { provide: ApiBus, useFactory: () => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance) },
+        { provide: ApiBus, useFactory: (logger: AppLogger) => ApiBus.open(config.natsUrl, config.natsNamespace, config.instance, logger, bus), inject: [APP_LOGGER] },
         { provide: Authenticator, useFactory: (stores: ApiStores) => new Authenticator(stores.pool), inject: [ApiStores] },
         ApiContextFactory,
         ReadModels,
@@ -59,7 +66,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         health,
-        ApiCoreModule.forRoot({ ...config, databaseUrl }),
+        ApiCoreModule.forRoot({ ...config, databaseUrl }, options.bus),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [ApiContextFactory],

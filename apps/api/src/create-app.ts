@@ -6,7 +6,7 @@ import type { ApiModuleOptions } from './app.module.js';
 import { API_SERVICE } from './api.config.js';
 import type { ApiConfig } from './api.config.js';
 
-export type CreateApiOptions = Pick<BootstrapOptions, 'logger'> & ApiModuleOptions;
+export type CreateApiOptions = Pick<BootstrapOptions, 'logger' | 'shutdownHooks'> & ApiModuleOptions;
 
 /** Starts the api on `config.host:config.port`; used by `main.ts`, the tests and the embedded mode. */
 export function createApp(config: ApiConfig, options: CreateApiOptions = {}): Promise<INestApplication> {
@@ -15,5 +15,6 @@ export function createApp(config: ApiConfig, options: CreateApiOptions = {}): Pr
     port: config.port,
     host: config.host,
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...(options.shutdownHooks !== undefined && { shutdownHooks: options.shutdownHooks }),
   });
 }

@@ -73,6 +73,8 @@ const OPERATIONS: readonly Operation[] = [
   mutation('issueToken for someone else', 'IssueTokenInput', 'othersTokens', () => ({ input: { userId: 'target', name: 'borrowed' } }), 'token', 'issueToken'),
   mutation('revokeToken of someone else', 'RevokeTokenInput', 'othersTokens', () => ({ input: { userId: 'target', tokenId: 'nope' } }), 'id', 'revokeToken'),
   mutation('archiveProject', 'ArchiveProjectInput', 'administer', () => ({ input: { id: 'shop' } })),
+  // Last: an allowed rebuild empties and refills every read model the checks above read.
+  { name: 'rebuildReadModels', level: 'instance', query: 'mutation { rebuildReadModels { name } }', variables: () => ({}) },
 ];
 
 let api: ApiHarness;

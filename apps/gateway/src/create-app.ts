@@ -5,7 +5,7 @@ import { GatewayModule } from './app.module.js';
 import { GATEWAY_SERVICE } from './gateway.config.js';
 import type { GatewayConfig } from './gateway.config.js';
 
-export type CreateGatewayOptions = Pick<BootstrapOptions, 'logger'>;
+export type CreateGatewayOptions = Pick<BootstrapOptions, 'logger' | 'shutdownHooks'>;
 
 /** Starts the gateway on `config.host:config.port`; used by `main.ts`, the tests and the embedded mode. */
 export function createApp(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<INestApplication> {

@@ -24,6 +24,12 @@ export const runnerConfigSchema = z.strictObject({
     .regex(/^(nats|tls|ws|wss):\/\/\S+$/, { error: 'expected a NATS URL such as nats://127.0.0.1:4222' })
     .optional()
     .meta({ env: 'ORK_RUNNER_NATS_URL' }),
+  /**
+   * The NATS user and password, when the server asks for them (the team deployment's user
+   * `runner`). They may instead be in the URL (`nats://runner:<password>@host:4222`); these win.
+   */
+  natsUser: z.string().min(1).optional().meta({ env: 'ORK_RUNNER_NATS_USER' }),
+  natsPassword: z.string().min(1).optional().meta({ env: 'ORK_RUNNER_NATS_PASSWORD' }),
   /** Put before every stream, subject and bucket name, so several installations can share one NATS. */
   natsNamespace: z
     .string()
@@ -90,6 +96,11 @@ export const runnerConfigSchema = z.strictObject({
     .preprocess((value) => (typeof value === 'string' ? value.split(',').map((p) => p.trim()).filter((p) => p !== '') : value), z.array(z.string().min(1)))
     .optional()
     .meta({ env: 'ORK_RUNNER_SERVE_PROJECTS' }),
+}).superRefine((config, context) => {
+  // A password alone would be dropped, and the server's refusal would not say why.
+  if (config.natsPassword !== undefined && config.natsUser === undefined) {
+    context.addIssue({ code: 'custom', path: ['natsUser'], message: 'is required with a NATS password (ORK_RUNNER_NATS_PASSWORD): set the user it belongs to' });
+  }
 });
 
 /** Whether a runner with this config takes the jobs of `projectId`. */
@@ -100,6 +111,9 @@ export type RunnerConfig = Config<typeof runnerConfigSchema>;
 
 /** Injection token for the frozen {@link RunnerConfig}. */
 export const RUNNER_CONFIG = Symbol('RUNNER_CONFIG');
+
+/** Injection token for `{ bus }`: the bus handed in by a hosting process, if any (`RunnerModuleOptions`). */
+export const RUNNER_BUS = Symbol('RUNNER_BUS');
 
 /** Reads and validates the config; throws ConfigError naming each bad key (`ORK_RUNNER_*` typos included). */
 export const loadRunnerConfig = (env: Env, file?: string): RunnerConfig =>

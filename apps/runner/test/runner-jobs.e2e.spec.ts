@@ -26,7 +26,11 @@ const meta = { now: trakFixtures.NOW, actor: 'scheduler' };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-runner-jobs-'));
-  remote = await bareRemote(dir, { '.orkestra/agents/work.md': 'You implement the task.\n', 'README.md': 'hello\n' });
+  remote = await bareRemote(dir, {
+    '.orkestra/agents/work.md': 'You implement the task.\n',
+    '.orkestra/ORKESTRA.md': 'Keep every module under 200 lines.\n',
+    'README.md': 'hello\n',
+  });
   server = await startModelServer({ protocol: 'anthropic', script: { turns: ['unused'] } });
 });
 
@@ -42,7 +46,7 @@ beforeEach(async () => {
 afterEach(async () => sandbox.cleanup());
 
 describe('an agent-run job', () => {
-  it('runs the agent in the Trak’s worktree, returns its checked answer, and pushes its work for any runner to continue', async () => {
+  it('runs the agent in the Trak’s worktree with the project’s instructions, returns its checked answer, and pushes its work for any runner to continue', async () => {
     server.setScript({
       turns: [
         { text: 'Adding the endpoint.', tool_use: [{ name: 'Write', input: { file_path: '{{cwd}}/health.ts', content: 'export const health = () => "ok";\n' } }] },
@@ -56,11 +60,14 @@ describe('an agent-run job', () => {
 
     expect(result).toMatchObject({ kind: 'agent-finished', jobId: 't-agent_a0_1', output: { type: 'artifact', content: 'Added health.ts' } });
     expect(result.kind === 'agent-finished' && result.sessionId).toBe(sessions[0]);
+    // .orkestra/ORKESTRA.md is part of the system prompt.
+    const [firstCall] = server.requests().filter((r) => r.kind === 'main');
+    expect(JSON.stringify(firstCall?.body)).toContain('## Project Instructions\\n\\nKeep every module under 200 lines.');
     // Another runner continues from the pushed branch.
     const check = path.join(dir, 'check-agent');
     await execa('git', ['clone', '--quiet', '--branch', job.repo.branch, remote, check]);
     expect(await readFile(path.join(check, 'health.ts'), 'utf8')).toBe('export const health = () => "ok";\n');
-    expect((await execa('git', ['ls-files', '.orkestra'], { cwd: check })).stdout).toBe('.orkestra/agents/work.md');
+    expect((await execa('git', ['ls-files', '.orkestra'], { cwd: check })).stdout).toBe('.orkestra/ORKESTRA.md\n.orkestra/agents/work.md');
   });
 
   it('fails with SetupFailed, naming the file, when the stage’s prompt template is missing from the branch', async () => {

@@ -83,6 +83,19 @@ async function registeredIncarnation(runner: RunnerProcess, not?: string): Promi
   }, 30_000);
 }
 
+/** The runner's log, one JSON object per line (its output is not a terminal). */
+const logLines = (runner: RunnerProcess): Record<string, unknown>[] =>
+  runner
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+
 const send = (job: Job) => probe.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId });
 
 function agentJob(): AgentRunJob {
@@ -160,12 +173,16 @@ describe('a runner killed with SIGKILL while an agent and a gate run', () => {
     expect(existsSync(path.join(runTemp, agentTemp!))).toBe(false);
 
     // The jobs come back to it once the killed runner's hold lapses; it takes them after the stops.
-    await eventually(() => expect(second.output().match(/job taken/g)).toHaveLength(2), 30_000);
-    const log = second.output();
-    const stops = [...log.matchAll(/stopped a process group a previous life of this runner left behind.*/g)].map((m) => m[0]);
+    await eventually(() => expect(logLines(second).filter((l) => l['msg'] === 'job taken')).toHaveLength(2), 30_000);
+    const lines = logLines(second);
+    const stops = lines.filter((l) => l['msg'] === 'stopped a process group a previous life of this runner left behind');
+    expect(stops).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ jobId: agent.jobId, what: 'agent', pgid: agentGroup, previousIncarnation: firstLife }),
+        expect.objectContaining({ jobId: 't-gate_g0_1', what: 'gate', pgid: gateGroup, previousIncarnation: firstLife }),
+      ]),
+    );
     expect(stops).toHaveLength(2);
-    expect(stops.find((line) => line.includes(agent.jobId))).toContain('agent');
-    expect(stops.find((line) => line.includes('t-gate_g0_1'))).toContain('gate');
-    expect(log.lastIndexOf('stopped a process group')).toBeLessThan(log.indexOf('job taken'));
+    expect(lines.findLastIndex((l) => l['msg'] === stops[1]!['msg'])).toBeLessThan(lines.findIndex((l) => l['msg'] === 'job taken'));
   });
 });

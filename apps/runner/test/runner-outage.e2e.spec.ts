@@ -7,7 +7,6 @@ import { jobSubject } from '@orkestra/contracts';
 import { connectBus } from '@orkestra/bus';
 import type { JetStreamBus } from '@orkestra/bus';
 import type { GateRunJob } from '@orkestra/domain';
-import { JsonLogger } from '@orkestra/platform';
 import { eventually, sleep, startPrivateNats } from '@orkestra/testing';
 import type { PrivateNats } from '@orkestra/testing';
 import { stringify } from 'yaml';
@@ -33,7 +32,7 @@ beforeAll(async () => {
     { ORK_RUNNER_PORT: '0', ORK_RUNNER_NAME: 'box-1', ORK_RUNNER_NATS_URL: nats.url, ORK_RUNNER_DATA_DIR: path.join(dir, 'data'), ORK_RUNNER_DRAIN_GRACE_SECONDS: '5' },
     file,
   );
-  app = await createApp(config, { logger: new JsonLogger('runner', (line) => logs.push(line)) });
+  app = await createApp(config, { logger: { write: (line: string) => void logs.push(line) } });
   probe = await connectBus({ servers: nats.url, name: 'outage-probe', onConsumeFailure: () => undefined });
 });
 
@@ -79,5 +78,9 @@ describe('a runner through a NATS outage', () => {
     await eventually(() => expect(results).toEqual([{ kind: 'gate-finished', jobId: 'trak-7_g0_1', exitCode: 0, timedOut: false, output: 'ok' }]), 25_000);
     expect(await lines(counter)).toEqual(['ran']);
     expect(logs.some((line) => line.includes('could not store the result; retrying'))).toBe(true);
+    // The outage's trouble on the bus is in the runner's own log, a JSON line each (not the console).
+    expect(logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'a bus consumption failed; it retries')).toContainEqual(
+      expect.objectContaining({ level: 'warn', service: 'runner', stream: 'ORK_JOBS', durable: expect.any(String), error: expect.any(String) }),
+    );
   }, 90_000);
 });

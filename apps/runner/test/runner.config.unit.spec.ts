@@ -39,6 +39,17 @@ describe('runner config', () => {
     expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '0' })).toThrow('ORK_RUNNER_ACK_WAIT_SECONDS: expected an integer >= 1, got "0"');
     expect(() => loadRunnerConfig({ ORK_RUNNER_ACK_WAIT_SECONDS: '2.5' })).toThrow(/ORK_RUNNER_ACK_WAIT_SECONDS: .*"2\.5"/);
   });
+
+  it('reads the NATS user and password of a server that asks for them, and refuses a password without its user', () => {
+    expect(loadRunnerConfig({ ORK_RUNNER_NATS_URL: 'nats://team:4222', ORK_RUNNER_NATS_USER: 'runner', ORK_RUNNER_NATS_PASSWORD: 'hex123' })).toMatchObject({
+      natsUrl: 'nats://team:4222',
+      natsUser: 'runner',
+      natsPassword: 'hex123',
+    });
+    expect(() => loadRunnerConfig({ ORK_RUNNER_NATS_PASSWORD: 'hex123' })).toThrow(
+      'ORK_RUNNER_NATS_USER: is required with a NATS password (ORK_RUNNER_NATS_PASSWORD): set the user it belongs to',
+    );
+  });
 });
 
 describe('the projects a runner serves', () => {

@@ -64,6 +64,9 @@ export const concurrencyLimits = (config: SchedulerConfig): ConcurrencyLimits =>
 /** Injection token for the frozen {@link SchedulerConfig}. */
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
 
+/** Injection token for the bus handed in by a hosting process, if any (`SchedulerBusOption`). */
+export const SCHEDULER_BUS = Symbol('SCHEDULER_BUS');
+
 /** Reads and validates the config; throws ConfigError naming each bad key (`ORK_SCHEDULER_*` typos included). */
 export const loadSchedulerConfig = (env: Env, file?: string): SchedulerConfig =>
   loadConfig(schedulerConfigSchema, { env, file, envPrefix: 'ORK_SCHEDULER_' });

@@ -108,8 +108,8 @@ const describeRun = (who: (trakId: string) => string) => (run: AgentRun) => `${w
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ork-scheduler-flow-'));
   harness = await SchedulerHarness.create();
-  // The default workflow as bootstrapped, except that the Trak merges into main on its own.
-  shopWorkflow = (await readFile(path.join(templatesDir(), 'workflow.yaml'), 'utf8')).replace('auto_merge: false', 'auto_merge: true');
+  // The bundled workflow as bootstrapped, except that Traks merge into main on their own.
+  shopWorkflow = (await readFile(path.join(templatesDir(), 'workflow.yaml'), 'utf8')).replaceAll('auto_merge: false', 'auto_merge: true');
   remotes['shop'] = await bareRemote(path.join(dir, 'shop'), await orkestraTree({ '.orkestra/workflow.yaml': shopWorkflow, '.orkestra/scripts/checks.sh': checksScript(gateLog('shop')), 'README.md': '# shop\n' }));
   remotes['notes'] = await bareRemote(path.join(dir, 'notes'), await orkestraTree({ '.orkestra/workflow.yaml': QUICK_WORKFLOW, '.orkestra/scripts/checks.sh': checksScript(gateLog('notes')), 'README.md': '# notes\n' }));
   server = await startModelServer({ protocol: 'anthropic', script: { turns: ['unused'] } });
@@ -125,7 +125,7 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
-describe('a Trak on the default flow, in auto mode, with a runner and real agents', () => {
+describe('a Trak on the bundled large flow, in auto mode, with a runner and real agents', () => {
   const P = 'shop-1';
   const S1 = `${P}-s1`;
   const S2 = `${P}-s2`;
@@ -183,7 +183,7 @@ describe('a Trak on the default flow, in auto mode, with a runner and real agent
   it('plans, splits into two dependent Subtraks, retries the gate and the review, and merges everything into main', async () => {
     script = shopAgents;
     scheduler = await harness.startScheduler();
-    await harness.command(P, createTrak(P, 'shop', shopWorkflow, 'default', 'Add a health endpoint'));
+    await harness.command(P, createTrak(P, 'shop', shopWorkflow, 'large', 'Add a health endpoint'));
 
     expect(await settled([P, S1, S2], 300_000)).toEqual(['Archived', 'Archived', 'Archived']);
 

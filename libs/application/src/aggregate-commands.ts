@@ -55,6 +55,11 @@ export interface AggregateCommandsDeps<State, Cmd extends Command, Evt extends E
   readonly newId?: () => string;
   /** The time of commands sent without `now`. Default: the system clock. */
   readonly clock?: () => Date;
+  /**
+   * The conversation a command joins when its sender names none: in a service, the correlation id
+   * of the request it is serving. Without either, the command starts one of its own.
+   */
+  readonly correlation?: () => string | undefined;
   /** Attempts when another writer keeps moving the stream. Default 5. */
   readonly maxAttempts?: number;
 }
@@ -82,9 +87,10 @@ export function aggregateCommands<State, Cmd extends Command, Evt extends Event>
     streamId,
     handle: (id, command, options) => {
       const stamped = { ...command, metadata: { now: options.now ?? clock().toISOString(), actor: options.actor } } as unknown as Cmd;
+      const correlationId = options.correlationId ?? deps.correlation?.();
       return handle(streamId(id), stamped, {
         ...(options.commandId !== undefined && { commandId: options.commandId }),
-        ...(options.correlationId !== undefined && { correlationId: options.correlationId }),
+        ...(correlationId !== undefined && { correlationId }),
         ...(options.idempotencyKey !== undefined && { idempotencyKey: options.idempotencyKey }),
         ...(options.known !== undefined && { known: options.known }),
       });

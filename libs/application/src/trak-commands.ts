@@ -15,6 +15,8 @@ export interface TrakCommandsDeps {
   readonly schemas?: EventSchemas;
   readonly newId?: () => string;
   readonly clock?: () => Date;
+  /** See `AggregateCommandsDeps.correlation`. */
+  readonly correlation?: () => string | undefined;
 }
 
 /** The Trak decider on `trak-<id>` streams, each event carrying its project id. */
@@ -27,4 +29,5 @@ export const trakCommands = (deps: TrakCommandsDeps): TrakCommands =>
     schemas: deps.schemas ?? ORKESTRA_EVENT_SCHEMAS,
     ...(deps.newId !== undefined && { newId: deps.newId }),
     ...(deps.clock !== undefined && { clock: deps.clock }),
+    ...(deps.correlation !== undefined && { correlation: deps.correlation }),
   });

@@ -23,6 +23,18 @@ describe('commands to Traks', () => {
     });
   });
 
+  it('join the conversation being served when the sender names none, and keep the one a sender names', async () => {
+    let serving: string | undefined = 'req-7';
+    const traks = trakCommands({ store: new InMemoryEventStore(), clock: () => T0, correlation: () => serving });
+
+    const joined = await traks.handle('t-1', create('t-1'), { actor: 'alice' });
+    const named = await traks.handle('t-1', { type: 'SetAutoMode', data: { enabled: true } }, { actor: 'scheduler', correlationId: 'corr-2' });
+    serving = undefined;
+    const own = await traks.handle('t-1', { type: 'SetAutoMode', data: { enabled: false } }, { actor: 'bob', commandId: 'cmd-3' });
+
+    expect([joined, named, own].map((r) => r.events[0]!.metadata['correlationId'])).toEqual(['req-7', 'corr-2', 'cmd-3']);
+  });
+
   it('take the time the caller gives over the clock', async () => {
     const traks = trakCommands({ store: new InMemoryEventStore(), clock: () => T0 });
     await traks.handle('t-1', create('t-1'), { actor: 'alice' });

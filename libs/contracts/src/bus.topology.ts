@@ -62,6 +62,12 @@ export const JOB_RESULTS_BUCKET = { name: 'ork_job_results', ttlMs: 24 * 60 * 60
 /** Jobs the scheduler called off (the Trak moved on, was cancelled, or its runner was lost), by job id; runners skip or stop them. */
 export const JOB_CANCELS_BUCKET = { name: 'ork_job_cancels', ttlMs: 24 * 60 * 60_000 } as const;
 
+/**
+ * First token of a runner's reply subjects: a runner's NATS user may read replies there only, so
+ * that it cannot read the services' replies and deliveries on `_INBOX.>` (deploy/nats/nats-server.conf).
+ */
+export const RUNNER_INBOX_PREFIX = '_INBOX_ork_runner';
+
 /** What every service provisions at boot; each service adds its own consumers. */
 export const ORKESTRA_TOPOLOGY = {
   streams: [EVENTS_STREAM, JOBS_STREAM, RESULTS_STREAM, LOGS_STREAM],

@@ -19,3 +19,4 @@ export { publishedEventSchema, type PublishedEvent } from './published-event.con
 export { diskReportSchema, projectDiskUsageSchema, runnerEntrySchema, type DiskReport, type ProjectDiskUsage, type RunnerEntry } from './runner-registry.contract.js';
 export { jobCancelSchema, type JobCancel } from './job-cancel.contract.js';
 export { logLineSchema, type LogLine } from './log-line.contract.js';
+export { CORRELATION_HEADER, correlationHeaders, correlationIdOf, correlationIdSchema } from './correlation.contract.js';

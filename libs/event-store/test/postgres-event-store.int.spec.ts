@@ -94,6 +94,7 @@ describe('migrations', () => {
         '1764700000000_trak-timeline',
         '1764800000000_log-lines',
         '1764900000000_runner-waits',
+        '1765100000000_job-correlation',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {

@@ -54,8 +54,8 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
   it('returns the definition and the commit it was read at, following the branch as it moves', async () => {
     const first = await workflowAtHead(mirrors, fx, 'main');
     expect(first.commit).toBe(await fx.remoteRef('main'));
-    expect(first.workflow.flows.map((f) => f.name)).toEqual(['default', 'subtask']);
-    expect(first.workflow.flows[0]?.stages.map((s) => s.prompt)).toEqual(['planner.md', 'breakdown.md', 'worker.md', 'reviewer.md', 'compound.md']);
+    expect(first.workflow.flows.map((f) => f.name)).toEqual(['default', 'large', 'subtask']);
+    expect(first.workflow.flows[0]?.stages.map((s) => s.prompt)).toEqual(['planner.md', 'worker.md', 'reviewer.md']);
 
     const moved = await fx.commitOnRemote('main', {
       '.orkestra/workflow.yaml': 'flows:\n  quick:\n    stages: [{ name: work, artifact: summary, prompt: worker.md }]\n    integration: { on_failure: work }\n',
@@ -112,7 +112,7 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
     const error = await configErrorOf(workflowAtHead(mirrors, fx, 'main'));
     const commit = (await fx.remoteRef('main'))!;
     expect(error.issues[0]?.message).toBe(
-      `does not exist at main at ${commit.slice(0, 12)}; bootstrap the project with the default \`.orkestra/\` and commit it`,
+      `does not exist at main at ${commit.slice(0, 12)}; run \`ork init\` in a checkout of the project, then commit and push \`.orkestra/\``,
     );
   });
 
@@ -166,7 +166,6 @@ describe('Loading .orkestra/ at the head of a branch of a bare mirror (real git)
       'planner.md',
       'reviewer.md',
       'two-lines.md',
-      'vibe.md',
       'worker.md',
     ]);
     expect(await source.listFiles('.orkestra/schemas')).toEqual([]);

@@ -21,5 +21,14 @@ export type { ReadinessReport } from './health/run-readiness-checks.js';
 export { bootstrapApp } from './bootstrap/bootstrap-app.js';
 export type { BootstrapOptions } from './bootstrap/bootstrap-app.js';
 export { runMain, describeStartupFailure } from './bootstrap/run-main.js';
-export { JsonLogger } from './bootstrap/json-logger.js';
-export type { LogLevel, WriteLine } from './bootstrap/json-logger.js';
+
+export { createLogger } from './logging/create-logger.js';
+export type { CreateLoggerOptions } from './logging/create-logger.js';
+export { logWith, serviceLogger } from './logging/service-logger.js';
+export { logSettingsFromEnv, LOG_LEVELS, LOG_FORMATS } from './logging/log-settings.js';
+export type { LogFormat, LogLevel, LogSettings } from './logging/log-settings.js';
+export { APP_LOGGER, LoggingModule } from './logging/logging.module.js';
+export type { AppLogger } from './logging/logging.module.js';
+export { NestLogger } from './logging/nest-logger.js';
+export { CORRELATION_ID_HTTP_HEADER } from './logging/http-logging.js';
+export { currentCorrelationId, newCorrelationId, parseCorrelationId, withCorrelationId } from './logging/correlation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, JsonLogger, describeStartupFailure } from '../src/index.js';
+import { ConfigError, describeStartupFailure } from '../src/index.js';
 
 describe('describeStartupFailure', () => {
   it('prints a config error as text naming each bad key', () => {
@@ -26,43 +26,5 @@ describe('describeStartupFailure', () => {
       msg: 'failed to start',
       err: { name: 'Error', code: 'EADDRINUSE', message: 'listen EADDRINUSE: address already in use 127.0.0.1:4101' },
     });
-  });
-});
-
-describe('JsonLogger', () => {
-  const capture = () => {
-    const lines: Record<string, unknown>[] = [];
-    return { lines, logger: new JsonLogger('api', (line) => lines.push(JSON.parse(line) as Record<string, unknown>)) };
-  };
-
-  it("writes Nest's messages with their context and level", () => {
-    const { lines, logger } = capture();
-
-    logger.warn('slow query', 'EventStore');
-    logger.error('boom', 'Error: boom\n    at x.ts:1', 'Relay');
-
-    expect(lines).toEqual([
-      { level: 'warn', time: expect.any(String), service: 'api', msg: 'slow query', context: 'EventStore' },
-      { level: 'error', time: expect.any(String), service: 'api', msg: 'boom', context: 'Relay', stack: 'Error: boom\n    at x.ts:1' },
-    ]);
-  });
-
-  it('spreads a structured message into the line: its msg, then its fields', () => {
-    const { lines, logger } = capture();
-
-    logger.warn({ msg: 'a projection batch failed', projection: 'read.traks', error: 'deadlock' }, 'api');
-
-    expect(lines).toEqual([
-      { level: 'warn', time: expect.any(String), service: 'api', msg: 'a projection batch failed', projection: 'read.traks', error: 'deadlock', context: 'api' },
-    ]);
-  });
-
-  it("drops Nest's start-up chatter but keeps the app's own info lines", () => {
-    const { lines, logger } = capture();
-
-    logger.log('Mapped {/health, GET} route', 'RouterExplorer');
-    logger.log('projection caught up', 'ReadModels');
-
-    expect(lines).toEqual([{ level: 'info', time: expect.any(String), service: 'api', msg: 'projection caught up', context: 'ReadModels' }]);
   });
 });

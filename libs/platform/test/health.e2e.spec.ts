@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module } from '@nestjs/common';
 import type { INestApplication, OnModuleInit } from '@nestjs/common';
-import { HealthModule, JsonLogger, ReadinessChecks, bootstrapApp } from '../src/index.js';
+import { HealthModule, ReadinessChecks, bootstrapApp } from '../src/index.js';
 
 @Injectable()
 class FakeBusClient implements OnModuleInit {
@@ -51,7 +51,7 @@ describe('HealthModule', () => {
           BusModule,
         ],
       };
-      app = await bootstrapApp(module, { service: 'probe', port: 0, host: '127.0.0.1', logger: new JsonLogger('probe', (line) => lines.push(line)) });
+      app = await bootstrapApp(module, { service: 'probe', port: 0, host: '127.0.0.1', logger: { write: (line: string) => void lines.push(line) } });
     });
 
     afterAll(async () => {
@@ -96,6 +96,14 @@ describe('HealthModule', () => {
 
       await app.close();
       expect(process.listenerCount('SIGTERM')).toBe(before);
+    });
+
+    it('given a host that owns shutdown (shutdownHooks: false), installs no signal handler', async () => {
+      const before = process.listenerCount('SIGTERM');
+      const app = await bootstrapApp(HealthModule.forRoot({ service: 'hosted' }), { service: 'hosted', port: 0, host: '127.0.0.1', logger: false, shutdownHooks: false });
+
+      expect(process.listenerCount('SIGTERM')).toBe(before);
+      await app.close();
     });
   });
 });

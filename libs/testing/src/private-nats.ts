@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,9 @@ export interface PrivateNats {
   start(): Promise<void>;
   /** `stop()` then `start()`. */
   restart(): Promise<void>;
-  /** Stops the server and deletes the store directory when this helper created it. Safe to call twice. */
+  /** Everything the server printed since it last started (its last 4,000 characters), e.g. permission violations. */
+  output(): string;
+  /** Stops the server and deletes the store directory (and config file) when this helper created them. Safe to call twice. */
   cleanup(): Promise<void>;
 }
 
@@ -33,6 +35,16 @@ export interface PrivateNatsOptions {
   readonly binary?: string;
   /** How long to wait for the port to accept connections. Default 10 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * A nats-server config file (`-c`), e.g. the shipped `deploy/nats/nats-server.conf` with its
+   * users and permissions. Host, port, JetStream and its store still come from this helper (flags
+   * win over the file), so the file's own `listen` or `store_dir` do not matter here.
+   */
+  readonly configFile?: string;
+  /** Config text instead of a file: written to a temporary file that `cleanup()` deletes. */
+  readonly config?: string;
+  /** Extra environment of the server process, e.g. the passwords a config file reads as `$NAME`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const HOST = '127.0.0.1';
@@ -48,13 +60,25 @@ export async function startPrivateNats(options: PrivateNatsOptions = {}): Promis
   const ownsStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ork-private-nats-')));
   const port = await freePort();
+  if (options.config !== undefined && options.configFile !== undefined) throw new Error('startPrivateNats: give config or configFile, not both');
+  let configFile = options.configFile;
+  let ownConfigDir: string | undefined;
+  if (options.config !== undefined) {
+    ownConfigDir = await mkdtemp(path.join(os.tmpdir(), 'ork-private-nats-conf-'));
+    configFile = path.join(ownConfigDir, 'nats-server.conf');
+    await writeFile(configFile, options.config);
+  }
+  const configArgs = configFile === undefined ? [] : ['-c', configFile];
   let child: ChildProcess | undefined;
   let output = '';
 
   const start = async (): Promise<void> => {
     if (child !== undefined) return;
     output = '';
-    const started = spawn(binary, ['-a', HOST, '-p', String(port), '-js', '-sd', storeDir, '-n', `ork-private-${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(binary, [...configArgs, '-a', HOST, '-p', String(port), '-js', '-sd', storeDir, '-n', `ork-private-${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     child = started;
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-4000);
@@ -104,6 +128,7 @@ export async function startPrivateNats(options: PrivateNatsOptions = {}): Promis
     (cleaned ??= (async () => {
       await stop();
       if (ownsStore) await rm(storeDir, { recursive: true, force: true });
+      if (ownConfigDir !== undefined) await rm(ownConfigDir, { recursive: true, force: true });
     })());
 
   await start();
@@ -114,6 +139,7 @@ export async function startPrivateNats(options: PrivateNatsOptions = {}): Promis
     get running() {
       return child !== undefined;
     },
+    output: () => output,
     stop,
     start,
     restart: async () => {

@@ -9,5 +9,5 @@ export { findFlow, resolveFlowBundle, UnknownFlowError } from './find-flow.js';
 export type { FlowBundle } from './find-flow.js';
 export { WorkflowConfigError, WORKFLOW_INVALID, ERROR_LIMITS, formatIssue } from './workflow-config.error.js';
 export type { WorkflowConfigIssue, WorkflowConfigErrorOptions } from './workflow-config.error.js';
-export { bootstrapOrkestra, templatesDir } from './bootstrap-orkestra.js';
-export type { BootstrapResult } from './bootstrap-orkestra.js';
+export { bootstrapOrkestra, ownerOf, templatesDir } from './bootstrap-orkestra.js';
+export type { BootstrapOptions, BootstrapOwner, BootstrapResult, BootstrapStatus, BootstrappedFile } from './bootstrap-orkestra.js';

@@ -70,6 +70,6 @@ function describe(source: WorkflowSource): string {
 function missing(source: WorkflowSource): WorkflowConfigError {
   return WorkflowConfigError.forFile(
     WORKFLOW_FILE,
-    `does not exist at ${describe(source)}; bootstrap the project with the default \`.orkestra/\` and commit it`,
+    `does not exist at ${describe(source)}; run \`ork init\` in a checkout of the project, then commit and push \`.orkestra/\``,
   );
 }

@@ -73,7 +73,7 @@ describe('loadWorkflowFrom a source without a usable workflow.yaml', () => {
         line: 0,
         column: 0,
         path: '',
-        message: 'does not exist at main at 1a2b3c4d5e6f; bootstrap the project with the default `.orkestra/` and commit it',
+        message: 'does not exist at main at 1a2b3c4d5e6f; run `ork init` in a checkout of the project, then commit and push `.orkestra/`',
       },
     ]);
   });

@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('loadWorkflow from a bootstrapped checkout, checking templates', () => {
   it('finds every default template', async () => {
     const workflow = await loadWorkflow(root, { checkFiles: true });
-    expect(workflow.flows.map((f) => f.name)).toEqual(['default', 'subtask']);
+    expect(workflow.flows.map((f) => f.name)).toEqual(['default', 'large', 'subtask']);
   });
 
   it('reports a deleted template at the prompt key of the stage that names it', async () => {
@@ -24,7 +24,7 @@ describe('loadWorkflow from a bootstrapped checkout, checking templates', () => 
     const error = (await loadWorkflowFrom(directorySource(root)).catch((e: unknown) => e)) as WorkflowConfigError;
     expect(error).toBeInstanceOf(WorkflowConfigError);
     expect(error.issues.map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`)).toEqual([
-      '28:9 flows.default.stages[2].prompt stage `work`: prompt template `.orkestra/agents/worker.md` does not exist',
+      '27:9 flows.default.stages[1].prompt stage `work`: prompt template `.orkestra/agents/worker.md` does not exist',
     ]);
   });
 });

@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Consumption } from '@orkestra/application';
 import { MalformedMessageError, logLineSchema, parseMessageData } from '@orkestra/contracts';
+import { APP_LOGGER } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { ApiBus } from '../shell/api-bus.js';
 import { ApiStores } from '../shell/api-stores.js';
 import { LOG_KEEPER } from './log-keeper.consumer.js';
@@ -18,12 +20,12 @@ ON CONFLICT (job_id, attempt, seq) DO NOTHING`;
  */
 @Injectable()
 export class LogKeeper {
-  private readonly logger = new Logger('api');
   private consumption: Consumption | undefined;
 
   constructor(
     private readonly bus: ApiBus,
     private readonly stores: ApiStores,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async start(): Promise<void> {
@@ -37,7 +39,7 @@ export class LogKeeper {
         const line = job === undefined ? new MalformedMessageError('log line', `subject ${message.subject} names no job of a Trak`) : parseMessageData(logLineSchema, message.data, 'log line');
         if (line instanceof MalformedMessageError || job === undefined) {
           const reason = line instanceof MalformedMessageError ? line.reason : 'no job';
-          this.logger.warn({ msg: 'malformed message refused', consumer: LOG_KEEPER.durable, subject: message.subject, reason });
+          this.logger.warn({ consumer: LOG_KEEPER.durable, subject: message.subject, reason }, 'malformed message refused');
           return message.term(reason);
         }
         const { jobId, ref } = job;
@@ -45,7 +47,7 @@ export class LogKeeper {
         const iteration = ref.kind === 'integration' ? null : ref.iteration;
         await this.stores.pool.query(INSERT, [jobId, line.attempt, line.seq, message.seq, ref.trakId, ref.kind, stageIndex, iteration, line.kind, line.at, JSON.stringify(line)]);
       },
-      { concurrency: 8, onError: (error, message) => this.logger.warn({ msg: 'keeping a log line failed; it will be delivered again', subject: message.subject, error: String(error) }) },
+      { concurrency: 8, onError: (error, message) => this.logger.warn({ subject: message.subject, error: String(error) }, 'keeping a log line failed; it will be delivered again') },
     );
   }
 

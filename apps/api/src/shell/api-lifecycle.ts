@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { ReadinessChecks } from '@orkestra/platform';
+import { APP_LOGGER, ReadinessChecks } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { UserTokens } from '../users/user-tokens.service.js';
 import { bootstrapAdmin } from '../users/bootstrap-admin.js';
 import { API_CONFIG } from '../api.config.js';
@@ -22,8 +23,6 @@ export type AdminTokenNotice = (token: string) => void;
 /** Keeps the api's read models following the log, and closes the stores on shutdown. */
 @Injectable()
 export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('api');
-
   constructor(
     private readonly stores: ApiStores,
     private readonly bus: ApiBus,
@@ -33,6 +32,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly tokens: UserTokens,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(ADMIN_TOKEN_NOTICE) private readonly notice: AdminTokenNotice | undefined,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,7 +49,7 @@ export class ApiLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
     const file = path.join(this.config.dataDir, FIRST_ADMIN_TOKEN_FILE);
     await mkdir(this.config.dataDir, { recursive: true });
     await writeFile(file, `${token}\n`, { mode: 0o600 });
-    this.logger.warn({ msg: `First start: the instance admin "admin" signs in with the API token in ${file} (readable by this user only); store it somewhere safe, then delete the file`, file });
+    this.logger.warn({ file }, `First start: the instance admin "admin" signs in with the API token in ${file} (readable by this user only); store it somewhere safe, then delete the file`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

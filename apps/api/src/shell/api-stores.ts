@@ -2,6 +2,7 @@ import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { aggregateCommands, projectStreamId, projectStreamMetadata, trakCommands, userStreamId } from '@orkestra/application';
 import type { AggregateCommands, RecordedEvent, WithoutMetadata } from '@orkestra/application';
 import { evolve, initialState, projectDecider, userDecider } from '@orkestra/domain';
+import { currentCorrelationId } from '@orkestra/platform';
 import type { PendingCommand, ProjectCommand, ProjectState, TrakEvent, TrakState, UserCommand, UserState } from '@orkestra/domain';
 import pg from 'pg';
 
@@ -22,9 +23,11 @@ export class ApiStores {
 
   private constructor(readonly pool: pg.Pool) {
     const store = new PostgresEventStore(pool);
-    this.traks = trakCommands({ store });
-    this.projects = aggregateCommands({ store, decider: projectDecider, streamId: projectStreamId, streamMetadata: projectStreamMetadata });
-    this.users = aggregateCommands({ store, decider: userDecider, streamId: userStreamId });
+    // A command joins the conversation of the GraphQL request it is sent in (its x-correlation-id).
+    const correlation = currentCorrelationId;
+    this.traks = trakCommands({ store, correlation });
+    this.projects = aggregateCommands({ store, decider: projectDecider, streamId: projectStreamId, streamMetadata: projectStreamMetadata, correlation });
+    this.users = aggregateCommands({ store, decider: userDecider, streamId: userStreamId, correlation });
   }
 
   /** Migrates the database and opens a pool on it. */

@@ -1,5 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ProjectionRunner } from '@orkestra/event-store';
+import { APP_LOGGER } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import type { Projection } from '@orkestra/event-store';
 import { ProjectsProjection, TimelineProjection, TraksProjection, UsersProjection } from '@orkestra/read-models';
 import { API_CONFIG } from '../api.config.js';
@@ -13,22 +15,44 @@ import { ApiStores } from './api-stores.js';
  */
 @Injectable()
 export class ReadModels {
-  private readonly logger = new Logger('api');
   readonly runner: ProjectionRunner;
   /** The projections' names (their checkpoints) and the tables they own. */
   readonly names: readonly string[];
   readonly tables: readonly string[];
+  private readonly projections: readonly Projection[];
 
-  constructor(@Inject(API_CONFIG) config: ApiConfig, stores: ApiStores) {
+  constructor(
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly stores: ApiStores,
+    @Inject(APP_LOGGER) logger: AppLogger,
+  ) {
     const projections: Projection[] = [new TraksProjection(), new ProjectsProjection(), new UsersProjection(), new TimelineProjection()];
+    this.projections = projections;
     this.names = projections.map((p) => p.name);
     this.tables = projections.flatMap((p) => p.tables);
     this.runner = new ProjectionRunner({
       pool: stores.pool,
       databaseUrl: config.databaseUrl!,
       projections,
-      onError: (error, projection) => this.logger.warn({ msg: 'a projection batch failed; it will be retried', projection, error: String(error) }),
+      onError: (error, projection) => logger.warn({ projection, error: String(error) }, 'a projection batch failed; it will be retried'),
     });
+  }
+
+  /**
+   * Empties every read model and replays the whole log into it, one after the other (see
+   * `ProjectionRunner.rebuild`): each is incomplete until its replay ends.
+   */
+  async rebuildAll(): Promise<{ name: string; tables: readonly string[]; rows: number; durationMs: number }[]> {
+    const rebuilt = [];
+    for (const projection of this.projections) {
+      const started = performance.now();
+      // The background loop may replay some batches itself meanwhile (they take turns on the checkpoint), so count rows, not events.
+      await this.runner.rebuild(projection.name);
+      let rows = 0;
+      for (const table of projection.tables) rows += Number((await this.stores.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? 0);
+      rebuilt.push({ name: projection.name, tables: projection.tables, rows, durationMs: Math.round(performance.now() - started) });
+    }
+    return rebuilt;
   }
 
   /** Catches `projection` up until `shows()` is true (at most `timeoutMs`, default 5 s; then it goes on, as the background loop will). */

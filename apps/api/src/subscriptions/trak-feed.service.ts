@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { OnModuleDestroy } from '@nestjs/common';
+import { APP_LOGGER, logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { ApiBus } from '../shell/api-bus.js';
 import { ApiError } from '../shell/api-error.js';
 import { ApiStores } from '../shell/api-stores.js';
@@ -17,10 +19,9 @@ const TRAK_EVENT = /^ork\.evt\.[^.]+\.trak\./;
 /** The api's one live feed of Trak changes (from NATS), turned into GraphQL subscription streams. */
 @Injectable()
 export class TrakFeed implements OnModuleDestroy {
-  private readonly logger = new Logger('api');
   private readonly feed: EventFeed<TrakChange> | undefined;
 
-  constructor(bus: ApiBus, stores: ApiStores) {
+  constructor(bus: ApiBus, stores: ApiStores, @Inject(APP_LOGGER) logger: AppLogger) {
     const changes = new TrakChanges(stores);
     this.feed =
       bus.bus === undefined
@@ -28,7 +29,7 @@ export class TrakFeed implements OnModuleDestroy {
         : new EventFeed(bus.bus, {
             wants: (subject) => TRAK_EVENT.test(subject),
             enrich: (event) => changes.of(event),
-            log: (msg, fields) => this.logger.warn({ msg, ...fields }),
+            log: logWith(logger, 'warn'),
           });
   }
 

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ProjectionRunner } from '@orkestra/event-store';
+import { APP_LOGGER } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { API_CONFIG } from '../api.config.js';
 import type { ApiConfig } from '../api.config.js';
 import { ApiStores } from '../shell/api-stores.js';
@@ -17,14 +19,17 @@ import { WebhookWorker } from './webhook-worker.js';
  */
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('webhooks');
   private notifier: ProjectionRunner | undefined;
   private worker: WebhookWorker | undefined;
+  private readonly logger: AppLogger;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly stores: ApiStores,
-  ) {}
+    @Inject(APP_LOGGER) logger: AppLogger,
+  ) {
+    this.logger = logger.child({ context: 'webhooks' });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { pool } = this.stores;
@@ -36,15 +41,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       maxAttempts: this.config.webhookMaxAttempts,
       leaseMs: timeoutMs + 30_000,
       newSecret: newWebhookSecret,
-      onError: (error) => this.logger.warn({ msg: 'a webhook delivery round failed; it will be retried', error: String(error) }),
+      onError: (error) => this.logger.warn({ error: String(error) }, 'a webhook delivery round failed; it will be retried'),
       onGaveUp: (delivery, outcome) =>
-        this.logger.warn({ msg: 'a webhook delivery failed for good', deliveryId: delivery.deliveryId, projectId: delivery.projectId, kind: delivery.kind, attempts: delivery.attempt, error: outcome.error }),
+        this.logger.warn({ deliveryId: delivery.deliveryId, projectId: delivery.projectId, kind: delivery.kind, attempts: delivery.attempt, error: outcome.error }, 'a webhook delivery failed for good'),
     });
     this.notifier = new ProjectionRunner({
       pool,
       databaseUrl: this.config.databaseUrl!,
       projections: [new WebhookNotifier({ newSecret: newWebhookSecret, onEnqueued: () => worker.wake() })],
-      onError: (error) => this.logger.warn({ msg: 'a webhook notifier batch failed; it will be retried', error: String(error) }),
+      onError: (error) => this.logger.warn({ error: String(error) }, 'a webhook notifier batch failed; it will be retried'),
     });
     this.worker = worker;
     await this.notifier.start();

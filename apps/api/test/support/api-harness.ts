@@ -8,6 +8,7 @@ import { OutboxRelay } from '@orkestra/event-store';
 import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
 import type { TestDatabase, TestNats } from '@orkestra/testing';
 import { createApp, loadApiConfig } from '../../src/index.js';
+import type { CreateApiOptions } from '../../src/index.js';
 import { ApiStores } from '../../src/shell/api-stores.js';
 import { ReadModels } from '../../src/shell/read-models.service.js';
 import { graphqlData } from './graphql-client.js';
@@ -26,8 +27,13 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** `nats: true` gives the api NATS (and a relay publishing the log to it); `env` adds `ORK_API_*` settings (e.g. short webhook retries). */
-export async function startApi(options: { readonly nats?: boolean; readonly env?: Readonly<Record<string, string>> } = {}): Promise<ApiHarness> {
+/**
+ * `nats: true` gives the api NATS (and a relay publishing the log to it); `env` adds `ORK_API_*`
+ * settings (e.g. short webhook retries); `logger` is where it logs (default: nowhere).
+ */
+export async function startApi(
+  options: { readonly nats?: boolean; readonly env?: Readonly<Record<string, string>>; readonly logger?: CreateApiOptions['logger'] } = {},
+): Promise<ApiHarness> {
   const database = await testDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'ork-api-'));
   const nats = options.nats === true ? await testNats() : undefined;
@@ -39,7 +45,7 @@ export async function startApi(options: { readonly nats?: boolean; readonly env?
     ...(nats !== undefined && { ORK_API_NATS_URL: nats.url, ORK_API_NATS_NAMESPACE: nats.prefix }),
     ...options.env,
   });
-  const app = await createApp(config, { logger: false, onAdminToken: (token) => (adminToken = token) });
+  const app = await createApp(config, { logger: options.logger ?? false, onAdminToken: (token) => (adminToken = token) });
   if (adminToken === undefined) throw new Error('A fresh api did not hand out its first admin token');
   const url = await app.getUrl();
   const admin = adminToken;

@@ -14,3 +14,11 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** Ends a command with a non-zero exit code after it has printed everything it had to say. */
+export class QuietExit extends Error {
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit ${exitCode}`);
+    this.name = 'QuietExit';
+  }
+}

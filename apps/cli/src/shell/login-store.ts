@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -53,4 +53,16 @@ export async function writeLogin(env: Readonly<Record<string, string | undefined
   await chmod(temporary, 0o600);
   await rename(temporary, file);
   return file;
+}
+
+/** Forgets the stored login; answers the file it removed, or undefined when there was none. */
+export async function removeLogin(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  const file = loginFile(env);
+  try {
+    await unlink(file);
+    return file;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`cannot remove ${file}: ${(error as Error).message}`, EXIT.internal, 'Check its permissions, or delete it by hand.');
+  }
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { connectBus } from '@orkestra/bus';
-import type { JetStreamBus } from '@orkestra/bus';
+import type { Bus } from '@orkestra/application';
+import { busFailuresLoggedTo, connectBus } from '@orkestra/bus';
+import { RUNNER_INBOX_PREFIX } from '@orkestra/contracts';
 import type { AgentKind } from '@orkestra/domain';
 import { createRunnerGit } from '@orkestra/git';
-import { ReadinessChecks } from '@orkestra/platform';
+import { APP_LOGGER, ReadinessChecks, logWith } from '@orkestra/platform';
+import type { AppLogger } from '@orkestra/platform';
 import { createRunnerJobs } from '../jobs/runner-jobs.js';
-import { RUNNER_CONFIG, servesProject } from '../runner.config.js';
+import { RUNNER_BUS, RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -22,26 +24,30 @@ import { WorktreeCollection } from './worktree-collection.js';
 /** Connects the runner to NATS at start and drains it on shutdown. Without a NATS URL it takes no work. */
 @Injectable()
 export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('runner');
-  private bus: JetStreamBus | undefined;
+  private bus: Bus | undefined;
+  /** The bus this lifecycle connected itself, and so closes; a shared one is its host's to close. */
+  private ownBus: Bus | undefined;
   private service: RunnerService | undefined;
   private collection: WorktreeCollection | undefined;
   private lock: DataDirLock | undefined;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @Inject(RUNNER_BUS) private readonly shared: { readonly bus: Bus | undefined },
     private readonly readiness: ReadinessChecks,
+    @Inject(APP_LOGGER) private readonly logger: AppLogger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
-    if (config.natsUrl === undefined) {
+    const { natsUrl } = config;
+    if (natsUrl === undefined && this.shared.bus === undefined) {
       this.logger.warn('No NATS URL (ORK_RUNNER_NATS_URL): this runner takes no jobs');
       return;
     }
     // This life of the runner: new at each start, so a job it takes over after a restart is recorded as a takeover.
     const incarnation = randomUUID();
-    const log = (message: string, fields?: Record<string, unknown>): void => this.logger.log({ msg: message, ...fields });
+    const log = logWith(this.logger);
     this.lock = lockDataDir(config.dataDir, incarnation);
     // Before any work: what a previous life left running (it was killed and ran no exit hook) is stopped, its temp files go.
     const processes = new ProcessRecords({ dir: path.join(config.dataDir, 'processes'), incarnation, log });
@@ -75,7 +81,18 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       temp,
       log,
     });
-    const bus = await connectBus({ servers: config.natsUrl, name: `ork-runner-${config.name}`, namespace: config.natsNamespace });
+    const bus =
+      this.shared.bus ??
+      (this.ownBus = await connectBus({
+        servers: natsUrl!,
+        user: config.natsUser,
+        password: config.natsPassword,
+        name: `ork-runner-${config.name}`,
+        namespace: config.natsNamespace,
+        // The only replies a runner's NATS user may read in the team deployment.
+        inboxPrefix: RUNNER_INBOX_PREFIX,
+        ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
+      }));
     this.bus = bus;
     this.readiness.register('nats', () => {
       if (this.bus === undefined) throw new Error('not connected to NATS');
@@ -95,7 +112,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       bus,
       runnerName: config.name,
       git,
-      log,
+      log: logWith(this.logger.child({ context: 'collector' })),
       onMalformed: (subject, error) => this.service?.noteMalformed('finished-traks', subject, error),
     });
     await this.collection.start();
@@ -105,8 +122,9 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     await this.service?.drain(this.config.drainGraceSeconds * 1000);
     await this.collection?.stop();
-    const bus = this.bus;
+    const bus = this.ownBus;
     this.bus = undefined;
+    this.ownBus = undefined;
     await bus?.close();
     this.lock?.release();
     this.lock = undefined;

@@ -15,6 +15,8 @@ import {
   runnerJobConsumers,
 } from '@orkestra/contracts';
 import { MalformedMessageError, jobCancelSchema, jobSchema, parseMessage, parseMessageData, storedJobResultSchema } from '@orkestra/contracts';
+import { correlationHeaders, correlationIdOf } from '@orkestra/contracts';
+import { currentCorrelationId, withCorrelationId } from '@orkestra/platform';
 import type { Bus, BusMessage, ConsumeCapacity, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { DiskReport, JobCancel, LogLine, RunnerEntry } from '@orkestra/contracts';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
@@ -157,7 +159,7 @@ export class RunnerService {
     this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? RUNNER_HEARTBEAT_MS);
     for (const consumer of consumers) {
       this.consumptions.push(
-        await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.hold(message), {
+        await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.serve(message), {
           concurrency: identity.slots,
           capacity: this.capacity,
           onError: (error, message) => this.log('job handling failed; it will be redelivered', { subject: message.subject, error: String(error) }),
@@ -178,6 +180,15 @@ export class RunnerService {
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
     await this.registry?.delete(this.options.identity.name).catch(() => undefined);
     this.log('runner drained', { name: this.options.identity.name });
+  }
+
+  /**
+   * Handles the job as the serving of its correlation id (the job's id when it came without one):
+   * what the runner logs while handling it carries the id, and so do its results.
+   */
+  private serve(message: BusMessage): Promise<void> {
+    const correlationId = correlationIdOf(message.headers) ?? message.msgId;
+    return correlationId === undefined ? this.hold(message) : withCorrelationId(correlationId, () => this.hold(message));
   }
 
   /** Counts the job as held while it is handled, so the runner's queues take no more than its slots. */
@@ -377,7 +388,7 @@ export class RunnerService {
   }
 
   private async publishResult(result: JobResult): Promise<void> {
-    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result) });
+    await this.options.bus.publish(resultSubject(result), JSON.stringify(result), { msgId: resultMsgId(result), headers: correlationHeaders(currentCorrelationId()) });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { jobSubject } from '@orkestra/contracts';
+import { correlationHeaders, jobSubject } from '@orkestra/contracts';
 import type { Bus } from '@orkestra/application';
 import { chooseDispatch, jobRunsOn } from '@orkestra/domain';
 import type { AgentHolds, AgentKind, ConcurrencyLimits, InFlight, Job, QueuedJob, RunnerCapabilities } from '@orkestra/domain';
@@ -18,9 +18,9 @@ export interface JobDispatcherOptions {
    */
   readonly runners?: () => readonly RunnerCapabilities[];
   /** Tells the job's Trak that no live runner can take the job; once per wait, again only if this throws. */
-  readonly onNoRunner?: (job: Job) => Promise<void>;
+  readonly onNoRunner?: (job: Job, correlationId: string | undefined) => Promise<void>;
   /** Tells the job's Trak that a job it was told waits for a runner has gone out. */
-  readonly onRunnerFound?: (job: Job) => Promise<void>;
+  readonly onRunnerFound?: (job: Job, correlationId: string | undefined) => Promise<void>;
 }
 
 /**
@@ -48,7 +48,7 @@ export class JobDispatcher {
       const candidate = (job: QueuedJob): Candidate => queued.find((c) => c.job === job)!;
       const sent = choice.dispatch.map(candidate);
       const jobs = sent.map((c) => c.payload);
-      await Promise.all(jobs.map((job) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId })));
+      await Promise.all(sent.map(({ payload: job, correlationId }) => bus.publish(jobSubject(job), JSON.stringify(job), { msgId: job.jobId, headers: correlationHeaders(correlationId) })));
       await client.query(jobs.length === 0 ? 'COMMIT' : markSentAndCommit(jobs.map((j) => j.jobId)));
       if (jobs.length > 0) this.options.onDispatched?.(jobs);
       await this.tellTraks(
@@ -72,12 +72,12 @@ export class JobDispatcher {
    */
   private async tellTraks(waiting: readonly Candidate[], found: readonly Candidate[]): Promise<void> {
     const { pool, onNoRunner, onRunnerFound } = this.options;
-    for (const { payload } of waiting) {
+    for (const { payload, correlationId } of waiting) {
       if (onNoRunner === undefined) break;
-      await onNoRunner(payload);
+      await onNoRunner(payload, correlationId);
       await pool.query(`UPDATE scheduler.jobs SET runner_wait_at = now() WHERE job_id = $1`, [payload.jobId]);
     }
-    for (const { payload } of found) await onRunnerFound?.(payload);
+    for (const { payload, correlationId } of found) await onRunnerFound?.(payload, correlationId);
   }
 }
 
@@ -86,6 +86,8 @@ interface Candidate {
   readonly payload: Job;
   /** Its Trak was told that no runner could take it. */
   readonly told: boolean;
+  /** Of the input that queued it; the job goes out with it. */
+  readonly correlationId: string | undefined;
 }
 
 interface QueueView {
@@ -109,7 +111,7 @@ async function beginAndReadQueue(client: pg.PoolClient, global: number): Promise
           WHERE dispatched_at IS NOT NULL AND finished_at IS NULL GROUP BY project_id, agent_kind) o) AS out,
        (SELECT json_agg(h) FROM (SELECT agent_kind, until FROM scheduler.holds WHERE until > now()) h) AS holds,
        (SELECT json_agg(q ORDER BY q.rank, q.seq) FROM (
-          SELECT job_id, project_id, kind, agent_kind, seq, job, runner_wait_at IS NOT NULL AS told, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
+          SELECT job_id, project_id, kind, agent_kind, seq, job, runner_wait_at IS NOT NULL AS told, correlation_id, row_number() OVER (PARTITION BY project_id ORDER BY seq) AS rank
             FROM scheduler.jobs WHERE dispatched_at IS NULL AND finished_at IS NULL) q
           WHERE q.rank <= ${Math.trunc(global) + 20}) AS queued`,
   )) as unknown as pg.QueryResult<{ out: OutRow[] | null; holds: HoldRow[] | null; queued: QueuedRow[] | null }>[];
@@ -131,6 +133,7 @@ async function beginAndReadQueue(client: pg.PoolClient, global: number): Promise
         job: { jobId: q.job_id, projectId: q.project_id, kind: q.kind, seq: Number(q.seq), ...(q.agent_kind !== null && { agent: q.agent_kind }), ...(runsOn.length > 0 && { runsOn }) },
         payload: q.job,
         told: q.told,
+        correlationId: q.correlation_id ?? undefined,
       };
     }),
   };
@@ -164,4 +167,5 @@ interface QueuedRow {
   readonly seq: number | string;
   readonly job: Job;
   readonly told: boolean;
+  readonly correlation_id: string | null;
 }

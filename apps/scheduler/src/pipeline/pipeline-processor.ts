@@ -33,6 +33,8 @@ export interface PipelineProcessorDeps {
   readonly wakeTimers: () => void;
   readonly now?: () => Date;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Runs the processing of one input as the serving of its correlation id (what it logs carries the id). */
+  readonly serving?: <T>(correlationId: string, work: () => Promise<T>) => Promise<T>;
   /** A runner's result for the Trak's current job was committed (the start of a stage hand-off). */
   readonly onResultRecorded?: (trakId: string) => void;
 }
@@ -84,8 +86,28 @@ export class PipelineProcessor {
     );
   }
 
-  /** A runner's report on a job. */
-  async onResult(result: JobResult): Promise<void> {
+  /**
+   * Runs the pipeline again over every event of the Trak, in order, each on the state right after
+   * it, as a bus delivering them all again would: what was done already is not done twice (see
+   * above), what a lost bus took with it is done now. Says how many events it went over.
+   */
+  async replay(trakId: string): Promise<number> {
+    const { events, ...read } = await this.load(trakId);
+    const tip: { known: StreamTip | undefined } = { known: { ...read, events } };
+    let atEvent = initialState();
+    for (const event of events) {
+      const state = (atEvent = evolve(atEvent, asTrakEvent(event)));
+      // The tip moves with what the replay itself appends; after a refused or repeated command it is read again.
+      const current = tip.known ?? (tip.known = await this.load(trakId));
+      await this.input({ trakId, key: `evt:${event.id}`, correlationId: correlationOf(event), tip }, (context) =>
+        this.run({ kind: 'event', event: asTrakEvent(event) }, state, current.state, context),
+      );
+    }
+    return events.length;
+  }
+
+  /** A runner's report on a job, with the correlation id the job went out with (else the job's id stands in). */
+  async onResult(result: JobResult, correlationId: string = result.jobId): Promise<void> {
     const trakId = trakIdOfJob(result.jobId);
     if (trakId === undefined) {
       this.log('a result for a job id the scheduler never makes was dropped', { jobId: result.jobId, kind: result.kind });
@@ -98,7 +120,7 @@ export class PipelineProcessor {
     }
     const outcome = TERMINAL_RESULTS[result.kind];
     const tip = await this.load(trakId);
-    await this.input({ trakId, key: resultKey(result), correlationId: result.jobId, tip: { known: tip } }, async (context) => {
+    await this.input({ trakId, key: resultKey(result), correlationId, tip: { known: tip } }, async (context) => {
       if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
       if (outcome !== undefined) {
         // The job's slot frees as the result is recorded, so the dispatcher wakes once for both.
@@ -106,6 +128,7 @@ export class PipelineProcessor {
         context.onCommit.add(this.deps.wakeDispatcher);
       }
       const recorded = await this.run({ kind: 'result', result }, tip.state, tip.state, context);
+      if (recorded) context.onCommit.add(() => this.log('result recorded', { jobId: result.jobId, kind: result.kind }));
       const { onResultRecorded } = this.deps;
       if (recorded && outcome !== undefined && onResultRecorded !== undefined) context.onCommit.add(() => onResultRecorded(trakId));
     });
@@ -121,40 +144,46 @@ export class PipelineProcessor {
   }
 
   /** No live runner can take the queued job: its Trak says what it waits for. */
-  async onNoRunner(job: Job): Promise<void> {
+  async onNoRunner(job: Job, correlationId?: string): Promise<void> {
     const { labels, agent } = jobRequirement(job);
     this.log('no live runner can take a job; it stays queued until one registers', { jobId: job.jobId, labels, ...(agent !== undefined && { agent }) });
-    await this.toTrak(job, `nor:${job.jobId}`, { type: 'RecordNoRunner', data: { jobId: job.jobId, labels, ...(agent !== undefined && { agent }) } });
+    await this.toTrak(job, `nor:${job.jobId}`, { type: 'RecordNoRunner', data: { jobId: job.jobId, labels, ...(agent !== undefined && { agent }) } }, correlationId);
   }
 
   /** A job that waited for a runner went out to one that can take it. */
-  async onRunnerFound(job: Job): Promise<void> {
-    await this.toTrak(job, `rnf:${job.jobId}`, { type: 'RecordRunnerFound', data: { jobId: job.jobId } });
+  async onRunnerFound(job: Job, correlationId?: string): Promise<void> {
+    await this.toTrak(job, `rnf:${job.jobId}`, { type: 'RecordRunnerFound', data: { jobId: job.jobId } }, correlationId);
   }
 
-  /** A command about one of the Trak's jobs, an input of its own. */
-  private async toTrak(job: Job, key: string, command: PendingCommand): Promise<void> {
-    await this.input({ trakId: job.trakId, key, correlationId: job.jobId, tip: { known: undefined } }, (context) => this.command(command, context));
+  /** A command about one of the Trak's jobs, an input of its own, in the job's conversation. */
+  private async toTrak(job: Job, key: string, command: PendingCommand, correlationId = job.jobId): Promise<void> {
+    await this.input({ trakId: job.trakId, key, correlationId, tip: { known: undefined } }, (context) => this.command(command, context));
   }
 
   /**
    * A stored timer came due at `dueAt` (the database's clock). Its commands are dated no earlier
    * than that, so a scheduler whose clock runs behind the database's cannot have the Trak refuse
-   * its own timer (a retry "before" its backoff ends) and lose it.
+   * its own timer (a retry "before" its backoff ends) and lose it. Its commands carry the
+   * correlation id it was stored with (else the timer's id stands in).
    */
-  async onTimer(timer: Timer, dueAt: Date): Promise<void> {
+  async onTimer(timer: Timer, dueAt: Date, correlationId: string = timer.id): Promise<void> {
     const firedAt = new Date(Math.max(this.clock().getTime(), dueAt.getTime())).toISOString();
     const tip = await this.load(timer.trakId);
-    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId: timer.id, tip: { known: tip }, at: firedAt }, (context) =>
+    await this.input({ trakId: timer.trakId, key: `tmr:${timer.id}`, correlationId, tip: { known: tip }, at: firedAt }, (context) =>
       this.run({ kind: 'timer', timer, firedAt }, tip.state, tip.state, context),
     );
   }
 
   /**
    * Processes one input: its writes in one transaction, then what follows the commit, and its
-   * bookkeeping before saying it is done.
+   * bookkeeping before saying it is done; all of it as the serving of the input's correlation id.
    */
-  private async input<T>(base: InputBase, process: (context: RunContext) => Promise<T>): Promise<T> {
+  private input<T>(base: InputBase, process: (context: RunContext) => Promise<T>): Promise<T> {
+    const { serving } = this.deps;
+    return serving === undefined ? this.processInput(base, process) : serving(base.correlationId, () => this.processInput(base, process));
+  }
+
+  private async processInput<T>(base: InputBase, process: (context: RunContext) => Promise<T>): Promise<T> {
     let settle: (succeeded: boolean) => void = () => undefined;
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
     const bookkeeping: Promise<void>[] = [];
@@ -224,12 +253,16 @@ export class PipelineProcessor {
           this.log('a job the Trak no longer waits on was not sent', { jobId: output.job.jobId, current: currentJobId(current) ?? null });
           return false;
         }
-        if (await scope.queue.enqueue(output.job, deadlineOf(output.job, all))) context.onCommit.add(wakeDispatcher);
+        if (await scope.queue.enqueue(output.job, deadlineOf(output.job, all), context.correlationId)) {
+          const { jobId, kind } = output.job;
+          context.onCommit.add(wakeDispatcher);
+          context.onCommit.add(() => this.log('job queued', { jobId, kind, trakId: context.trakId }));
+        }
         return false;
       case 'schedule':
         // A job's deadline is queued with the job (see deadlineOf).
         if (deadlineJob(output.timer) !== undefined) return false;
-        await scope.timers.schedule(output.timer, output.at);
+        await scope.timers.schedule(output.timer, output.at, context.correlationId);
         context.onCommit.add(wakeTimers);
         return false;
       case 'cancel-job':
@@ -356,7 +389,7 @@ function resultKey(result: JobResult): string {
 /** An event of a Trak stream, as the log stores it. */
 const asTrakEvent = (event: { readonly type: string; readonly data: unknown }): TrakEvent => ({ type: event.type, data: event.data }) as TrakEvent;
 
-function correlationOf(event: LoggedEvent): string {
+function correlationOf(event: Pick<LoggedEvent, 'id' | 'metadata'>): string {
   const id = event.metadata['correlationId'];
   return typeof id === 'string' ? id : event.id;
 }

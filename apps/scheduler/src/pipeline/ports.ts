@@ -9,8 +9,9 @@ export interface JobQueue {
   /**
    * Queues the job, with its deadline if it has one, unless it is already known (a replayed
    * decision); true when queued now. The deadline starts counting when the job is dispatched.
+   * The job goes out with `correlationId`, and the deadline fires with it.
    */
-  enqueue(job: Job, deadline?: JobDeadline): Promise<boolean>;
+  enqueue(job: Job, deadline?: JobDeadline, correlationId?: string): Promise<boolean>;
   /** A runner said it started the job. */
   started(jobId: string, runnerId: string): Promise<void>;
   /** The job ended; its slot frees and its deadline goes. A second call changes nothing. */
@@ -29,8 +30,8 @@ export interface JobDeadline {
 
 /** Durable timers; `due` fires once, at least once, after a restart too. */
 export interface TimerStore {
-  /** Stores the timer, due at `at`, unless one with its id exists. */
-  schedule(timer: Timer, at: string): Promise<void>;
+  /** Stores the timer, due at `at`, unless one with its id exists; it fires with `correlationId`. */
+  schedule(timer: Timer, at: string, correlationId?: string): Promise<void>;
   /** Forgets every timer of a Trak that is done. */
   clearTrak(trakId: string): Promise<void>;
 }

@@ -6,20 +6,20 @@ import type { JobDeadline, JobOutcome, JobQueue, RateLimitHolds, RunUsage, Usage
 export class PostgresJobQueue implements JobQueue {
   constructor(private readonly db: Queryable) {}
 
-  async enqueue(job: Job, deadline?: JobDeadline): Promise<boolean> {
+  async enqueue(job: Job, deadline?: JobDeadline, correlationId?: string): Promise<boolean> {
     const agent = job.kind === 'agent-run' ? job.stage.agent.kind : null;
     // One statement: the dispatcher never sees the job without its deadline.
     const { rows } = await this.db.query<{ queued: boolean }>(
       `WITH queued AS (
-         INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING RETURNING job_id
+         INSERT INTO scheduler.jobs (job_id, trak_id, project_id, kind, agent_kind, job, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $11) ON CONFLICT (job_id) DO NOTHING RETURNING job_id
        ), deadline AS (
-         INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, armed_by_job, delay_ms)
-         SELECT $7, $2, $8, $9, job_id, $10 FROM queued WHERE $7::text IS NOT NULL
+         INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, armed_by_job, delay_ms, correlation_id)
+         SELECT $7, $2, $8, $9, job_id, $10, $11 FROM queued WHERE $7::text IS NOT NULL
          ON CONFLICT (timer_id) DO NOTHING
        )
        SELECT EXISTS (SELECT 1 FROM queued) AS queued`,
-      [job.jobId, job.trakId, job.projectId, job.kind, agent, JSON.stringify(job), deadline?.timer.id ?? null, deadline?.timer.kind ?? null, deadline === undefined ? null : JSON.stringify(deadline.timer), deadline?.delayMs ?? null],
+      [job.jobId, job.trakId, job.projectId, job.kind, agent, JSON.stringify(job), deadline?.timer.id ?? null, deadline?.timer.kind ?? null, deadline === undefined ? null : JSON.stringify(deadline.timer), deadline?.delayMs ?? null, correlationId ?? null],
     );
     return rows[0]?.queued === true;
   }

@@ -10,16 +10,18 @@ export const TIMER_LEASE_SECONDS = 30;
 export interface DueTimer {
   readonly timer: Timer;
   readonly dueAt: Date;
+  /** The correlation id of the input that stored it, if it was stored with one. */
+  readonly correlationId?: string;
 }
 
 /** Durable timers in `scheduler.timers`, stored on the pool or inside an input's transaction. */
 export class PostgresTimerStore implements TimerStore {
   constructor(private readonly db: Queryable) {}
 
-  async schedule(timer: Timer, at: string): Promise<void> {
+  async schedule(timer: Timer, at: string, correlationId?: string): Promise<void> {
     await this.db.query(
-      `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (timer_id) DO NOTHING`,
-      [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), at],
+      `INSERT INTO scheduler.timers (timer_id, trak_id, kind, timer, due_at, correlation_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (timer_id) DO NOTHING`,
+      [timer.id, timer.trakId, timer.kind, JSON.stringify(timer), at, correlationId ?? null],
     );
   }
 
@@ -56,14 +58,14 @@ export class PostgresTimerFirer {
    * at this or another instance. Firing is idempotent (the input's key is the timer's id).
    */
   async fireNext(fire: (due: DueTimer) => Promise<void>): Promise<boolean> {
-    const { rows } = await this.pool.query<{ timer_id: string; timer: Timer; due_at: Date }>(
+    const { rows } = await this.pool.query<{ timer_id: string; timer: Timer; due_at: Date; correlation_id: string | null }>(
       `WITH due AS (SELECT timer_id, due_at FROM scheduler.timers WHERE due_at <= now() ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        UPDATE scheduler.timers t SET due_at = now() + make_interval(secs => ${TIMER_LEASE_SECONDS}) FROM due
-        WHERE t.timer_id = due.timer_id RETURNING t.timer_id, t.timer, due.due_at`,
+        WHERE t.timer_id = due.timer_id RETURNING t.timer_id, t.timer, due.due_at, t.correlation_id`,
     );
     const row = rows[0];
     if (row === undefined) return false;
-    await fire({ timer: row.timer, dueAt: row.due_at });
+    await fire({ timer: row.timer, dueAt: row.due_at, ...(row.correlation_id !== null && { correlationId: row.correlation_id }) });
     await this.pool.query(`DELETE FROM scheduler.timers WHERE timer_id = $1`, [row.timer_id]);
     return true;
   }

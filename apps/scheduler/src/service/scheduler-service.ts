@@ -1,15 +1,30 @@
 import { trakCommands } from '@orkestra/application';
-import { EVENTS_STREAM, JOBS_STREAM, JOB_CANCELS_BUCKET, MalformedMessageError, RESULTS_STREAM, RUNNERS_BUCKET, RUNNER_HEARTBEAT_MS, jobResultSchema, parseMessageData, publishedEventSchema } from '@orkestra/contracts';
+import {
+  EVENTS_STREAM,
+  JOBS_STREAM,
+  JOB_CANCELS_BUCKET,
+  MalformedMessageError,
+  RESULTS_STREAM,
+  RUNNERS_BUCKET,
+  RUNNER_HEARTBEAT_MS,
+  correlationIdOf,
+  jobResultSchema,
+  parseMessageData,
+  publishedEventSchema,
+} from '@orkestra/contracts';
 import type { JobCancel } from '@orkestra/contracts';
 import type { Bus, BusMessage, ConsumerSpec, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { ConcurrencyLimits, FlowBudget, Job } from '@orkestra/domain';
 import { OutboxRelay, PostgresEventStore } from '@orkestra/event-store';
+import { withCorrelationId } from '@orkestra/platform';
 import type pg from 'pg';
 import { JobDispatcher } from '../dispatch/job-dispatcher.js';
 import { PipelineProcessor } from '../pipeline/pipeline-processor.js';
 import { PostgresJobQueue, PostgresRateLimitHolds, PostgresUsageLedger } from '../postgres/postgres-job-queue.js';
 import { PostgresTimerFirer } from '../postgres/postgres-timer-store.js';
 import { PostgresTransactions } from '../postgres/postgres-transactions.js';
+import { FreshBusRecovery } from '../recovery/fresh-bus-recovery.js';
+import type { RecoveryReport } from '../recovery/fresh-bus-recovery.js';
 import { RunnerDirectory } from '../runners/runner-directory.js';
 import { RunnerWatch } from '../runners/runner-watch.js';
 import { Loop } from './loop.js';
@@ -18,6 +33,12 @@ export interface SchedulerServiceOptions {
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
   readonly bus: Bus;
+  /**
+   * The bus holds nothing of what this installation sent before (an in-process bus is new with
+   * each process): at start, before taking any message, the scheduler recovers what the old bus
+   * took with it (see `FreshBusRecovery`). Only for a scheduler alone with its bus.
+   */
+  readonly freshBus?: boolean;
   readonly limits: ConcurrencyLimits;
   /** Spending limits by project id. */
   readonly projectBudgets?: Readonly<Record<string, FlowBudget>>;
@@ -69,6 +90,8 @@ export class SchedulerService {
   private watching: Loop | undefined;
   private directory: RunnerDirectory | undefined;
   private consumptions: Consumption[] = [];
+  /** What the recovery from a fresh bus did at start, when there was one. */
+  recovered: RecoveryReport | undefined;
 
   constructor(private readonly options: SchedulerServiceOptions) {
     const { pool, bus, log } = options;
@@ -83,12 +106,12 @@ export class SchedulerService {
       limits: options.limits,
       ...(options.observe?.dispatched !== undefined && { onDispatched: options.observe.dispatched }),
       runners: () => this.directory?.live() ?? [],
-      onNoRunner: (job) => this.processor.onNoRunner(job),
-      onRunnerFound: (job) => this.processor.onRunnerFound(job),
+      onNoRunner: (job, correlationId) => this.processor.onNoRunner(job, correlationId),
+      onRunnerFound: (job, correlationId) => this.processor.onRunnerFound(job, correlationId),
     });
     // Woken when a job is queued or a slot frees; the idle round catches other instances' changes and ended holds.
     this.dispatching = new Loop({ name: 'dispatcher', idleMs: 2_000, step: () => dispatcher.pass(), ...logOption });
-    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt }) => this.processor.onTimer(timer, dueAt)), ...logOption });
+    this.firing = new Loop({ name: 'timer firer', idleMs: 1_000, step: () => timers.fireDue(({ timer, dueAt, correlationId }) => this.processor.onTimer(timer, dueAt, correlationId)), ...logOption });
     this.processor = new PipelineProcessor({
       traks: trakCommands({ store: new PostgresEventStore(pool) }),
       transactions: new PostgresTransactions(pool, (store) => trakCommands({ store })),
@@ -108,6 +131,7 @@ export class SchedulerService {
       },
       wakeDispatcher: () => this.dispatching.wake(),
       wakeTimers: () => this.firing.wake(),
+      serving: withCorrelationId,
       ...logOption,
       ...(options.observe?.resultRecorded !== undefined && { onResultRecorded: options.observe.resultRecorded }),
     });
@@ -122,6 +146,9 @@ export class SchedulerService {
     // Read before the first dispatch pass, so a job needing labels is never judged against no runners at all.
     this.directory = new RunnerDirectory({ registry, maxAgeMs: RUNNER_DIRECTORY_MAX_AGE_MS, onChange: () => this.dispatching.wake(), ...(this.options.log !== undefined && { log: this.options.log }) });
     await this.directory.refresh();
+    if (this.options.freshBus === true) {
+      this.recovered = await new FreshBusRecovery({ pool: this.options.pool, traks: trakCommands({ store: new PostgresEventStore(this.options.pool) }), processor: this.processor, ...(this.options.log !== undefined && { log: this.options.log }) }).run();
+    }
     this.relay.start();
     this.dispatching.start();
     this.firing.start();
@@ -151,7 +178,7 @@ export class SchedulerService {
         'scheduler-results',
         async (message) => {
           const result = parseMessageData(jobResultSchema, message.data, 'result');
-          return result instanceof MalformedMessageError ? this.refuse('scheduler-results', message, result) : this.processor.onResult(result);
+          return result instanceof MalformedMessageError ? this.refuse('scheduler-results', message, result) : this.processor.onResult(result, correlationIdOf(message.headers));
         },
         { concurrency, onError: onError('handling a result') },
       ),

@@ -1,7 +1,7 @@
 import { trakCommands } from '@orkestra/application';
 import { JOBS_STREAM, RESULTS_STREAM, RUNNERS_BUCKET, jobSchema, labelPool, labelSubsets, resultMsgId, resultSubject, runnerJobConsumers } from '@orkestra/contracts';
 import type { RunnerEntry } from '@orkestra/contracts';
-import type { Consumption, KeyValueBucket, TrakCommands } from '@orkestra/application';
+import type { Bus, Consumption, KeyValueBucket, TrakCommands } from '@orkestra/application';
 import { JetStreamBus } from '@orkestra/bus';
 import type { FlowDefinition, Job, JobResult, PendingCommand, TrakCommand, TrakState } from '@orkestra/domain';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
@@ -42,7 +42,7 @@ export function createTrak(trakId: string, projectId: string, flow: FlowDefiniti
 /** Answers a job as a runner would: the results to publish, in order (none: the job is left hanging). */
 export type RunnerScript = (job: Job) => JobResult[] | Promise<JobResult[]>;
 
-/** A stand-in for the runners on the real bus: takes every job from ORK_JOBS and answers by script. */
+/** A stand-in for the runners on the bus (the real one, or an in-process one): takes every job from ORK_JOBS and answers by script. */
 export class ScriptedRunners {
   readonly received: Job[] = [];
   /** When each job arrived, by job id. */
@@ -50,7 +50,7 @@ export class ScriptedRunners {
   private consumption: Consumption | undefined;
 
   constructor(
-    private readonly bus: JetStreamBus,
+    private readonly bus: Bus,
     private readonly script: RunnerScript,
   ) {}
 

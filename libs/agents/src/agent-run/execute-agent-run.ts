@@ -56,7 +56,7 @@ export async function executeAgentRun(job: AgentRunJob, deps: AgentRunDeps, hook
     return failed(job, 'SetupFailed', error instanceof Error ? error.message : String(error));
   }
 
-  const projectInstructions = await readOptional(path.join(worktree, 'ORKESTRA.md'));
+  const projectInstructions = await readOptional(path.join(worktree, '.orkestra', 'ORKESTRA.md'));
   const run = (current: AgentRunJob): Promise<AgentRunOutcome> => runOnce(current, worktree, template, projectInstructions, executable, deps, hooks);
 
   let outcome = await run(job);

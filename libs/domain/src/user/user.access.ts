@@ -36,7 +36,7 @@ export function findToken(state: UserState, tokenHash: string): TokenLookup | un
 }
 
 /** What only an instance admin may do. */
-export type InstanceAction = 'registerProject' | 'registerUser' | 'disableUser';
+export type InstanceAction = 'registerProject' | 'registerUser' | 'disableUser' | 'rebuildReadModels';
 
 export const instancePermits = (actor: Pick<UserRecord, 'instanceAdmin'>, _action: InstanceAction): boolean => actor.instanceAdmin;
 

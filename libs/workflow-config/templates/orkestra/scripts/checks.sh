@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Gate of the `work` stage. Runs in the Trak's worktree after the agent finished.
-# Exit 0 to pass. Any other exit code sends this script's output back to the agent,
-# which then tries again, so print what failed and why.
+# The gate of the `work` stage (see `gate:` in workflow.yaml). It runs in the Trak's worktree
+# each time the agent hands in its work. Exit 0 and the work goes on to review; exit anything
+# else and the agent gets this script's output (the last 20,000 characters) and tries again.
+# So print what failed and why, as you would want to read it.
 #
-# Set for you: ORKESTRA_TASK_ID, ORKESTRA_TASK_TITLE, ORKESTRA_BASE_BRANCH, ORKESTRA_PROJECT_ROOT,
-# and when known ORKESTRA_BRANCH, ORKESTRA_WORKTREE_PATH, ORKESTRA_PARENT_ID.
+# Only PATH and HOME come from the runner's environment, plus: ORKESTRA_TASK_ID,
+# ORKESTRA_TASK_TITLE, ORKESTRA_BASE_BRANCH, ORKESTRA_BRANCH, ORKESTRA_STAGE, ORKESTRA_ATTEMPT,
+# ORKESTRA_PARENT_ID (for a Subtrak), ORKESTRA_WORKTREE and ORKESTRA_PROJECT_ROOT (both the
+# worktree's path).
 set -euo pipefail
 
-# Examples — uncomment and adapt:
-# npm run lint
-# npm run typecheck
-# npm test
-
-echo "No checks configured: edit .orkestra/scripts/checks.sh to add lint, type checks and tests."
-exit 0
+# Replace these lines with your project's checks, for example:
+#   npm run lint
+#   npm run typecheck
+#   npm test
+echo "No checks configured yet: edit .orkestra/scripts/checks.sh to run lint, type checks and tests."
