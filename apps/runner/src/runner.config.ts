@@ -64,10 +64,12 @@ export const runnerConfigSchema = z.strictObject({
   drainGraceSeconds: integerSetting({ min: 0 }).default(60).meta({ env: 'ORK_RUNNER_DRAIN_GRACE_SECONDS' }),
   /**
    * A job this runner has not reported on for this long goes to another runner (it reports every
-   * third of it while it works), so shorter hands a dead runner's jobs over sooner. Runners share
-   * one queue per kind of work and the last one started sets it for all: use one value everywhere.
+   * third of it while it works, on a timer of its own that agent work does not hold up), so a
+   * killed runner's job starts elsewhere within this long of its last report. Shorter hands over
+   * sooner; it must stay well above a hiccup of the runner's NATS connection. Runners share one
+   * queue per kind of work and the last one started sets it for all: use one value everywhere.
    */
-  ackWaitSeconds: integerSetting({ min: 1 }).default(30).meta({ env: 'ORK_RUNNER_ACK_WAIT_SECONDS' }),
+  ackWaitSeconds: integerSetting({ min: 1 }).default(10).meta({ env: 'ORK_RUNNER_ACK_WAIT_SECONDS' }),
   /** Agent CLI paths; a kind not given is looked up on PATH (`claude`, `opencode`). */
   agents: z.strictObject({ claudecode: z.string().min(1).optional(), opencode: z.string().min(1).optional() }).default({}),
   /** The projects this runner serves, by project id: their git remote and worktree setup. */

@@ -95,6 +95,6 @@ describe('a job delivered again after it was done', () => {
     // same result under the same message id, which the results stream drops as a duplicate
     // (it has only ever stored agent-started and agent-finished).
     expect((await jsm.streams.info(nats.prefix + RESULTS_STREAM.name)).state.last_seq).toBe(2);
-    expect(results).toEqual([{ kind: 'agent-started', jobId: 't-dup_a0_1', runnerId: 'runner-a', sessionId }, finished]);
+    expect(results).toEqual([{ kind: 'agent-started', jobId: 't-dup_a0_1', runnerId: 'runner-a', incarnation: expect.any(String), sessionId }, finished]);
   });
 });

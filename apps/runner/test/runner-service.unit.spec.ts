@@ -101,21 +101,21 @@ describe('a runner on the bus', () => {
 
   it('registers with its agents and slots, runs a job once, and publishes that it started and its result', async () => {
     const fake = fakeExecutor();
-    const service = runner(bus, fake.executor, { labels: ['linux'] });
+    const service = runner(bus, fake.executor, { labels: ['linux'], incarnation: 'life-1' });
     await service.start();
     const { received } = await results(bus);
     const entry = await (await bus.bucket(RUNNERS_BUCKET.name)).get('runner-a');
-    expect(entry?.value).toMatchObject({ agents: ['claudecode'], slots: 1, labels: ['linux'] });
+    expect(entry?.value).toMatchObject({ agents: ['claudecode'], slots: 1, labels: ['linux'], incarnation: 'life-1' });
 
     await send(bus, agentJob('job-1'));
     await eventually(() => expect(fake.ran).toEqual(['job-1']));
     fake.finish('job-1');
 
     await eventually(() => expect(received.map((r) => [r.subject, r.result.kind, r.msgId])).toEqual([
-      ['ork.res.job-1.agent-started', 'agent-started', 'job-1:agent-started:runner-a'],
+      ['ork.res.job-1.agent-started', 'agent-started', 'job-1:agent-started:runner-a:life-1'],
       ['ork.res.job-1.agent-finished', 'agent-finished', 'job-1:agent-finished'],
     ]));
-    expect(received[0]!.result).toMatchObject({ runnerId: 'runner-a', sessionId: 'ses-job-1' });
+    expect(received[0]!.result).toMatchObject({ runnerId: 'runner-a', incarnation: 'life-1', sessionId: 'ses-job-1' });
     await service.drain(1_000);
   });
 
@@ -213,6 +213,65 @@ describe('a runner on the bus', () => {
     await service.drain(1_000);
   });
 
+  it('does not run a job twice that comes again while it still runs here (the bus took it for lost through a NATS outage)', async () => {
+    const logs: string[] = [];
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { slots: 2 }, { log: (message) => void logs.push(message) });
+    await service.start();
+    const { received } = await results(bus);
+    await send(bus, gateJob('g-again'));
+    await eventually(() => expect(fake.ran).toEqual(['g-again']));
+
+    await bus.publish(jobSubject(gateJob('g-again')), JSON.stringify(gateJob('g-again')), { msgId: 'g-again-redelivered' });
+    await eventually(() => expect(logs).toContain('job delivered again while this runner has it; not run twice'));
+    fake.finish('g-again');
+
+    await eventually(() => expect(received.map((r) => r.result.kind)).toEqual(['gate-finished']));
+    await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3)); // an unacked delivery would come again by now
+    expect(fake.ran).toEqual(['g-again']);
+    expect(received).toHaveLength(1);
+    await service.drain(1_000);
+  });
+
+  it('starts each life with a new incarnation: the same runner restarted reports its start of a job apart from its previous life', async () => {
+    const { received } = await results(bus);
+    const lives: string[] = [];
+    for (const life of [1, 2]) {
+      const fake = fakeExecutor();
+      const service = runner(bus, fake.executor);
+      await service.start();
+      lives.push(service.incarnation);
+      // The same job delivered again to the restarted runner (its first life never finished it).
+      await bus.publish(jobSubject(agentJob('job-r')), JSON.stringify(agentJob('job-r')), { msgId: `job-r-${life}` });
+      await eventually(() => expect(fake.ran).toEqual(['job-r']));
+      await service.drain(0);
+    }
+    expect(new Set(lives).size).toBe(2);
+    await eventually(() => expect(received.filter((r) => r.result.kind === 'agent-started').map((r) => r.result)).toEqual(lives.map((incarnation) => expect.objectContaining({ runnerId: 'runner-a', incarnation }))));
+  });
+
+  it('logs each job it takes, ends and hands back, naming the job, its Trak, its kind and the runner', async () => {
+    const logs: { message: string; fields?: Record<string, unknown> }[] = [];
+    const log = (message: string, fields?: Record<string, unknown>): void => void logs.push({ message, ...(fields !== undefined && { fields }) });
+    const fake = fakeExecutor();
+    const service = runner(bus, fake.executor, { incarnation: 'life-1' }, { log });
+    await service.start();
+    await send(bus, gateJob('g-done'));
+    await eventually(() => expect(fake.ran).toEqual(['g-done']));
+    fake.finish('g-done');
+    await send(bus, gateJob('g-stopped'));
+    await eventually(() => expect(fake.ran).toEqual(['g-done', 'g-stopped']));
+    await service.drain(0);
+
+    const about = { trakId: 't-1', kind: 'gate-run', runner: 'runner-a', incarnation: 'life-1' };
+    expect(logs.filter((l) => l.message.startsWith('job ')).map((l) => [l.message, l.fields])).toEqual([
+      ['job taken', expect.objectContaining({ jobId: 'g-done', ...about, delivery: 1 })],
+      ['job ended', expect.objectContaining({ jobId: 'g-done', ...about, result: 'gate-finished', exitCode: 0, ranMs: expect.any(Number) })],
+      ['job taken', expect.objectContaining({ jobId: 'g-stopped', ...about })],
+      ['job handed back', expect.objectContaining({ jobId: 'g-stopped', ...about, reason: expect.stringContaining('stopping') })],
+    ]);
+  });
+
   it('drains: takes nothing new, stops a job still running after the grace period, and another runner gets it', async () => {
     const first = fakeExecutor();
     const a = runner(bus, first.executor);
@@ -245,7 +304,7 @@ describe('a runner on the bus', () => {
     await send(bus, agentJob('gone'));
     await eventually(() => expect(logs.filter((l) => l.fields?.['jobId'] === 'gone')).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, ACK_WAIT * 3)); // an unacked job would be delivered again by now
-    expect(logs.filter((l) => l.fields?.['jobId'] === 'gone')).toEqual([{ message: expect.stringContaining('called off'), fields: { jobId: 'gone', reason: 'trak cancelled' } }]);
+    expect(logs.filter((l) => l.fields?.['jobId'] === 'gone')).toEqual([{ message: expect.stringContaining('called off'), fields: expect.objectContaining({ jobId: 'gone', trakId: 't-1', kind: 'agent-run', runner: 'runner-a', reason: 'trak cancelled' }) }]);
     expect(fake.ran).toEqual([]);
     expect(received).toEqual([]);
     await service.drain(1_000);

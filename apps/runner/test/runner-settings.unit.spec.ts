@@ -63,8 +63,8 @@ describe('finding agent CLIs', () => {
 });
 
 describe('an agent’s environment', () => {
-  it('keeps the runner’s logins and keys, drops its own settings and bus credentials, and moves TMPDIR under the data dir', () => {
-    const env = agentEnvironment({ PATH: '/usr/bin', HOME: '/home/r', ANTHROPIC_API_KEY: 'k', ORK_RUNNER_NATS_URL: 'nats://x', NATS_TOKEN: 's', ORKESTRA_TASK_ID: 't', TMPDIR: '/tmp' }, '/data', 'claudecode');
-    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/r', ANTHROPIC_API_KEY: 'k', TMPDIR: '/data/tmp/claudecode' });
+  it('keeps the runner’s logins and keys, and drops its own settings and bus credentials', () => {
+    const env = agentEnvironment({ PATH: '/usr/bin', HOME: '/home/r', ANTHROPIC_API_KEY: 'k', ORK_RUNNER_NATS_URL: 'nats://x', NATS_TOKEN: 's', ORKESTRA_TASK_ID: 't' });
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/r', ANTHROPIC_API_KEY: 'k' });
   });
 });

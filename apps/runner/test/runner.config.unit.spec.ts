@@ -14,7 +14,7 @@ describe('runner config', () => {
       dataDir: path.join(homedir(), '.orkestra', 'runner'),
       labels: [],
       drainGraceSeconds: 60,
-      ackWaitSeconds: 30,
+      ackWaitSeconds: 10,
       agents: {},
       projects: {},
     });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { databaseUrlSetting, hostSetting, integerSetting, loadConfig, natsNamespaceSetting, natsUrlSetting, portSetting } from '@orkestra/platform';
+import { RUNNER_HEARTBEAT_MS } from '@orkestra/contracts';
 import type { ConcurrencyLimits } from '@orkestra/domain';
 import type { Config, Env } from '@orkestra/platform';
 import { z } from 'zod';
@@ -38,8 +39,14 @@ export const schedulerConfigSchema = z.strictObject({
   projectBudgets: z
     .record(projectId, z.strictObject({ maxCostUsd: z.number().positive().optional(), maxTokens: integerSetting({ min: 1 }).optional() }))
     .default({}),
-  /** A runner not heard from for this long has lost its agent runs; they run again elsewhere. */
-  runnerLostSeconds: integerSetting({ min: 10 }).default(60).meta({ env: 'ORK_SCHEDULER_RUNNER_LOST_SECONDS' }),
+  /**
+   * A runner not heard from for this long has lost its agent runs; they run again elsewhere. A
+   * backstop: a killed runner's job is normally taken over sooner, once the bus redelivers it
+   * (the runners' ack wait, 10 s). At least three of the runners' 2 s heartbeats.
+   */
+  runnerLostSeconds: integerSetting({ min: (3 * RUNNER_HEARTBEAT_MS) / 1000 })
+    .default(20)
+    .meta({ env: 'ORK_SCHEDULER_RUNNER_LOST_SECONDS' }),
   /** Events and results handled at once by this instance. */
   concurrency: integerSetting({ min: 1 }).default(16).meta({ env: 'ORK_SCHEDULER_CONCURRENCY' }),
 });

@@ -15,7 +15,7 @@ describe('scheduler config', () => {
       projectMaxJobs: {},
       agentMaxJobs: {},
       projectBudgets: {},
-      runnerLostSeconds: 60,
+      runnerLostSeconds: 20,
       concurrency: 16,
     });
     expect(concurrencyLimits(config)).toEqual({ global: 100, perProject: 20, projects: {}, perAgent: {} });

@@ -255,6 +255,36 @@ describe('limits, holds and timers', () => {
     expect((await (await harness.bus.bucket(JOB_CANCELS_BUCKET.name)).get('lost-1_a0_1'))?.value).toMatchObject({ reason: 'runner box-gone was lost' });
   }, 30_000);
 
+  it('records a run taken over by the same runner restarted, then by another runner, each start naming its runner', async () => {
+    await harness.startScheduler();
+    const happy = happyRunner('box-b');
+    const starts = async (trakId: string) =>
+      (await harness.store.readStream(`trak-${trakId}`)).events.filter((e) => e.type === 'AgentRunStarted').map((e) => e.data);
+    const lives = [
+      ['box-a', 'life-1'],
+      ['box-a', 'life-2'],
+      ['box-b', 'life-1'],
+    ] as const;
+    await withRunners(async (job) => {
+      if (job.kind !== 'agent-run') return happy(job);
+      // Each life starts the job after the one before it was recorded, as a takeover follows the loss of the runner before.
+      for (const [index, [runnerId, incarnation]] of lives.entries()) {
+        await runners!.publish({ kind: 'agent-started', jobId: job.jobId, runnerId, incarnation, sessionId: `s-${runnerId}-${incarnation}` });
+        await eventually(async () => expect(await starts(job.trakId)).toHaveLength(index + 1), 10_000);
+      }
+      return (await happy(job)).filter((result) => result.kind !== 'agent-started');
+    });
+    await harness.command('take-1', createTrak('take-1', 'p-take'));
+
+    await eventually(async () => expect((await harness.state('take-1')).status).toBe('Archived'), 20_000);
+    expect(await starts('take-1')).toEqual([
+      expect.objectContaining({ runnerId: 'box-a', incarnation: 'life-1', sessionId: 's-box-a-life-1' }),
+      expect.objectContaining({ runnerId: 'box-a', incarnation: 'life-2', sessionId: 's-box-a-life-2', takesOverFrom: 'box-a' }),
+      expect.objectContaining({ runnerId: 'box-b', incarnation: 'life-1', sessionId: 's-box-b-life-1', takesOverFrom: 'box-a' }),
+    ]);
+    expect((await starts('take-1'))[0]).not.toHaveProperty('takesOverFrom');
+  }, 30_000);
+
   it('calls off a run no runner answered by its deadline, records it timed out, and runs the stage again', async () => {
     await harness.startScheduler();
     const happy = happyRunner();

@@ -106,6 +106,26 @@ describe('runProcess', () => {
     });
   });
 
+  describe('given a recorder', () => {
+    it('tells it of the group while the group runs, and that it ended once nothing of it is left', async () => {
+      const told: string[] = [];
+      let leaderAlive: boolean | undefined;
+      const { run, lines } = sh('sleep 30 & echo "pid $!"; echo bye', {
+        recorder: {
+          started: (pgid, command) => {
+            leaderAlive = isAlive(pgid);
+            told.push(`started ${pgid} ${command}`);
+          },
+          ended: (pgid) => told.push(`ended ${pgid} ${pidsFrom(lines).filter(isAlive).length} left`),
+        },
+      });
+      const result = await run;
+
+      expect(leaderAlive).toBe(true);
+      expect(told).toEqual([`started ${result.pid} sh`, `ended ${result.pid} 0 left`]);
+    });
+  });
+
   describe('given a stall timeout', () => {
     it('kills a process that goes quiet', async () => {
       const { run, lines } = sh('echo start; sleep 30', { stallTimeoutMs: 300 });

@@ -49,6 +49,13 @@ export const LOGS_STREAM = {
 /** Runner id → capabilities, load, last seen. A runner that stops writing expires. */
 export const RUNNERS_BUCKET = { name: 'ork_runners', ttlMs: 30_000 } as const;
 
+/**
+ * How often a runner rewrites its registry entry. The scheduler declares the runs of a runner
+ * silent for `runnerLostSeconds` lost, so that is kept to several of these: a runner that misses
+ * one beat (a slow write, a busy moment) keeps its runs.
+ */
+export const RUNNER_HEARTBEAT_MS = 2_000;
+
 /** Results already published, by job id, so a job delivered twice is answered from here. */
 export const JOB_RESULTS_BUCKET = { name: 'ork_job_results', ttlMs: 24 * 60 * 60_000 } as const;
 
@@ -139,10 +146,12 @@ export const resultSubject = (result: { readonly jobId: string; readonly kind: J
 
 /**
  * The message id a result is published under: a job ends once, but every runner that starts it
- * says so (a handover after a lost runner), so `agent-started` carries the runner's name.
+ * says so (a takeover after its runner was killed, restarted or drained), so `agent-started`
+ * carries the runner's name and the life of its process: the same runner restarted is not a
+ * duplicate of its previous life.
  */
-export const resultMsgId = (result: { readonly jobId: string; readonly kind: JobResult['kind']; readonly runnerId?: string }): string =>
-  result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId ?? ''}` : `${result.jobId}:${result.kind}`;
+export const resultMsgId = (result: { readonly jobId: string; readonly kind: JobResult['kind']; readonly runnerId?: string; readonly incarnation?: string }): string =>
+  result.kind === 'agent-started' ? `${result.jobId}:${result.kind}:${result.runnerId ?? ''}:${result.incarnation ?? ''}` : `${result.jobId}:${result.kind}`;
 
 /** `ork.log.<trakId>.<jobId>`: a run's live output, replayable by late subscribers. */
 export const logSubject = (trakId: string, jobId: string): string => ['ork', 'log', trakId, jobId].map(subjectToken).join('.');

@@ -10,7 +10,8 @@ const id = z.string().min(1);
 
 export const jobResultSchema = mirror<JobResult>()(
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('agent-started'), jobId: id, runnerId: id, sessionId: z.string().optional() }),
+    // `incarnation`: the runner process's life, new at each start; absent from runners before it existed.
+    z.object({ kind: z.literal('agent-started'), jobId: id, runnerId: id, incarnation: id.optional(), sessionId: z.string().optional() }),
     z.object({ kind: z.literal('agent-finished'), jobId: id, output: agentOutputSchema, usage: usageSchema.optional(), sessionId: z.string().optional() }),
     z.object({
       kind: z.literal('agent-failed'),

@@ -22,6 +22,8 @@ export const runnerEntrySchema = z.object({
   /** Ids of the jobs it runs now. */
   jobs: z.array(z.string()),
   startedAt: z.string(),
+  /** This life of the runner process (new at each start), as its `agent-started` results carry it; none from runners before it existed. */
+  incarnation: z.string().optional(),
   lastSeen: z.string(),
   disk: diskReportSchema.optional(),
   /** Messages it refused as malformed since it started, by consumer. */

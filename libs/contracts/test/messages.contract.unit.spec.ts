@@ -21,6 +21,7 @@ const reasonOf = (parsed: unknown): string => {
 describe('results on ORK_RESULTS', () => {
   const results: JobResult[] = [
     { kind: 'agent-started', jobId: 't-1_a0_1', runnerId: 'box-1', sessionId: 'ses-1' },
+    { kind: 'agent-started', jobId: 't-1_a0_1', runnerId: 'box-1', incarnation: 'life-2', sessionId: 'ses-1' },
     { kind: 'agent-finished', jobId: 't-1_a0_1', output: { type: 'questions', questions: [{ question: 'Which port?', options: [{ label: '8080' }] }] }, usage: { inputTokens: 1, outputTokens: 2, costUsd: 0.5 } },
     { kind: 'agent-failed', jobId: 't-1_a0_1', reason: 'RateLimited', message: '429', resetAt: '2026-11-24T11:00:00.000Z' },
     { kind: 'gate-finished', jobId: 't-1_g0_1', exitCode: null, timedOut: true, output: '' },
@@ -90,6 +91,16 @@ describe('subjects', () => {
     expect(jobSubject({ kind: 'agent-run', stage: { agent: { kind: 'opencode' } } })).toBe('ork.job.agent-run.opencode');
     expect(jobSubject({ kind: 'gate-run' })).toBe('ork.job.gate-run.any');
     expect(resultSubject({ kind: 'gate-finished', jobId: 't.1' })).toBe('ork.res.t_1.gate-finished');
-    expect(resultMsgId({ kind: 'agent-started', jobId: 'j', runnerId: 'box-2' })).toBe('j:agent-started:box-2');
+    expect(resultMsgId({ kind: 'agent-finished', jobId: 'j' })).toBe('j:agent-finished');
+  });
+
+  it('give each runner and each life of a runner its own start of a job, so a takeover is not dropped as a duplicate', () => {
+    const ids = [
+      resultMsgId({ kind: 'agent-started', jobId: 'j', runnerId: 'box-2', incarnation: 'life-1' }),
+      resultMsgId({ kind: 'agent-started', jobId: 'j', runnerId: 'box-2', incarnation: 'life-2' }),
+      resultMsgId({ kind: 'agent-started', jobId: 'j', runnerId: 'box-3', incarnation: 'life-1' }),
+    ];
+    expect(new Set(ids).size).toBe(3);
+    expect(ids[0]).toBe(resultMsgId({ kind: 'agent-started', jobId: 'j', runnerId: 'box-2', incarnation: 'life-1' }));
   });
 });

@@ -15,7 +15,7 @@ export {
 } from './tree-source.js';
 export { ensureExcluded } from './exclude.js';
 export { copyIgnoredFiles } from './copy-ignored.js';
-export { runSetupScript, DEFAULT_SETUP_TIMEOUT_MS, type SetupScriptOptions, type SetupScriptRun } from './setup-script.js';
+export { runSetupScript, DEFAULT_SETUP_TIMEOUT_MS, type SetupProcessRecorder, type SetupScriptOptions, type SetupScriptRun } from './setup-script.js';
 export { listWorktrees, type WorktreeEntry } from './worktree-list.js';
 export { Worktrees, type CreateWorktreeOptions, type TrakWorkspaceRef, type Worktree, type WorktreeSource } from './worktrees.js';
 export { commitAll, type CommitOptions } from './commits.js';

@@ -4,12 +4,22 @@ import { execa } from 'execa';
 import { SetupScriptError } from './git.errors.js';
 import { DEFAULT_SETUP_SCRIPTS } from './project-repo.js';
 
+/**
+ * Told of the setup script's process group as soon as it runs and when it exited, so a runner
+ * can stop what it left behind after a crash (same shape as `ProcessRecorder` of `@orkestra/agents`).
+ */
+export interface SetupProcessRecorder {
+  started(pgid: number, command: string): void;
+  ended(pgid: number): void;
+}
+
 /** How to run a worktree's setup script. */
 export interface SetupScriptOptions {
   /** Relative to the worktree, or absolute; unset → the first existing of {@link DEFAULT_SETUP_SCRIPTS}. */
   readonly script?: string;
   readonly timeoutMs?: number;
   readonly env?: Readonly<Record<string, string>>;
+  readonly recorder?: SetupProcessRecorder;
 }
 
 /** A setup script that ran to a zero exit. */
@@ -45,6 +55,15 @@ async function findScript(worktreePath: string, configured: string | undefined):
   return undefined;
 }
 
+/** A recorder that fails must not fail the setup. */
+const tell = (record: () => void): void => {
+  try {
+    record();
+  } catch {
+    // the recorder reports its own trouble
+  }
+};
+
 /** Kills the script's whole process group (a setup script's children must not outlive it). */
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -72,13 +91,18 @@ export async function runSetupScript(worktreePath: string, options: SetupScriptO
     detached: true,
     stdin: 'ignore',
   });
+  const pid = child.pid;
+  if (pid !== undefined) tell(() => options.recorder?.started(pid, 'bash'));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid, 'SIGTERM');
     setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
   }, options.timeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS);
-  const result = await child.finally(() => clearTimeout(timer));
+  const result = await child.finally(() => {
+    clearTimeout(timer);
+    if (pid !== undefined) tell(() => options.recorder?.ended(pid));
+  });
   const output = tail(result.all ?? '');
   const relative = path.relative(worktreePath, script) || script;
   if (timedOut || result.exitCode !== 0) throw new SetupScriptError(relative, result.exitCode, timedOut, output);

@@ -10,7 +10,7 @@ import type { KeyedMutex } from './keyed-mutex.js';
 import { REMOTE, type Mirrors } from './mirrors.js';
 import { EXCLUDED_PATHS, type ProjectRepo } from './project-repo.js';
 import type { RunnerLayout } from './runner-layout.js';
-import { runSetupScript, type SetupScriptRun } from './setup-script.js';
+import { runSetupScript, type SetupProcessRecorder, type SetupScriptRun } from './setup-script.js';
 import { listWorktrees, type WorktreeEntry } from './worktree-list.js';
 
 /** Where a worktree's branch came from when it was created. */
@@ -46,6 +46,8 @@ export interface TrakWorkspaceRef {
 export interface CreateWorktreeOptions {
   /** Skip copying ignored files and the setup script (default: run them). */
   readonly setup?: boolean;
+  /** Told of the setup script's process group. */
+  readonly recorder?: SetupProcessRecorder;
 }
 
 // Kept in the worktree's own git dir, so it goes when the worktree goes and never shows in `git status`.
@@ -101,7 +103,7 @@ export class Worktrees {
         entry = await this.find(project.projectId, trak.trakId);
         if (!entry?.head) throw new Error(`Worktree ${target} is not registered after git worktree add`);
       }
-      const setup = options.setup === false ? undefined : await this.setUp(project, target);
+      const setup = options.setup === false ? undefined : await this.setUp(project, target, options.recorder);
       return {
         projectId: project.projectId,
         trakId: trak.trakId,
@@ -193,7 +195,7 @@ export class Worktrees {
     return source;
   }
 
-  private async setUp(project: ProjectRepo, target: string): Promise<SetupScriptRun | undefined> {
+  private async setUp(project: ProjectRepo, target: string, recorder?: SetupProcessRecorder): Promise<SetupScriptRun | undefined> {
     const gitDir = path.resolve(target, (await git(['rev-parse', '--git-dir'], { cwd: target })).stdout.trim());
     const marker = path.join(gitDir, SETUP_MARKER);
     if (await exists(marker)) return undefined;
@@ -201,7 +203,7 @@ export class Worktrees {
     if (setup.copyIgnored?.length && setup.copySourceDir !== undefined) {
       await copyIgnoredFiles(setup.copySourceDir, target, setup.copyIgnored);
     }
-    const run = await runSetupScript(target, setup);
+    const run = await runSetupScript(target, { ...setup, ...(recorder !== undefined && { recorder }) });
     await writeFile(marker, `${new Date().toISOString()}\n`);
     return run;
   }

@@ -133,7 +133,7 @@ describe('the timeline of a Trak, event by event', () => {
           {
             insert: {
               trakId: T, runId: 'r1', stage: 'work', iteration: 1, position: 3, agent: 'claudecode', model: 'claude-sonnet-4-5',
-              requestedAt: minutesLater(1), runnerId: null, startedAt: null, sessionId: null, endedAt: null, status: 'requested',
+              requestedAt: minutesLater(1), runnerId: null, takenOverFrom: null, startedAt: null, sessionId: null, endedAt: null, status: 'requested',
               failureReason: null, failureMessage: null, inputTokens: null, outputTokens: null, costUsd: null, outputType: null,
             },
           },
@@ -145,6 +145,13 @@ describe('the timeline of a Trak, event by event', () => {
     it('runs on the runner that took it, in the session it reports', () => {
       expect(given(created(), requestAgentRun('r1')).when(agentRunStarted('r1', 'runner-1', 'sess-1', minutesLater(2))).runs).toEqual([
         { key: run('r1'), set: { status: 'running', runnerId: 'runner-1', startedAt: minutesLater(2), sessionId: 'sess-1' } },
+      ]);
+    });
+
+    it('names the runner that took it over, and the one it took it from, when its runner stopped', () => {
+      const takeover = cmd('RecordAgentRunStarted', { runId: 'r1', runnerId: 'runner-2', incarnation: 'life-1', sessionId: 'sess-2' }, minutesLater(3));
+      expect(given(created(), requestAgentRun('r1'), agentRunStarted('r1', 'runner-1', 'sess-1', minutesLater(2))).when(takeover).runs).toEqual([
+        { key: run('r1'), set: { status: 'running', runnerId: 'runner-2', startedAt: minutesLater(3), sessionId: 'sess-2', takenOverFrom: 'runner-1' } },
       ]);
     });
 

@@ -94,7 +94,7 @@ describe('the timeline read models', () => {
 
     const run = (n: number, position: number, m: number) => ({
       trak_id: 't-1', run_id: `r${n}`, stage: 'work', iteration: n, position: String(position), agent: 'claudecode', model: 'claude-sonnet-4-5',
-      requested_at: new Date(at(m)), runner_id: 'runner-1', started_at: new Date(at(m + 1)), session_id: 'sess-1', ended_at: new Date(at(m + 2)),
+      requested_at: new Date(at(m)), runner_id: 'runner-1', taken_over_from: null, started_at: new Date(at(m + 1)), session_id: 'sess-1', ended_at: new Date(at(m + 2)),
       status: 'completed', failure_reason: null, failure_message: null, input_tokens: 1000 * n, output_tokens: 100 * n, cost_usd: 0.01 * n,
       output_type: 'artifact',
     });

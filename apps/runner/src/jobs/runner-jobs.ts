@@ -1,8 +1,9 @@
 import { executeAgentRun, runGate } from '@orkestra/agents';
-import type { AgentLogEntry, AgentRunDeps, AgentRunWorkspace } from '@orkestra/agents';
-import type { AgentRunJob, GateRunJob, IntegrationJob, JobResult, ProjectRepository } from '@orkestra/domain';
+import type { AgentLogEntry, AgentRunDeps, AgentRunWorkspace, ProcessRecorder } from '@orkestra/agents';
+import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, JobResult, ProjectRepository } from '@orkestra/domain';
 import { push } from '@orkestra/git';
 import type { ProjectRepo, RunnerGit } from '@orkestra/git';
+import type { RunTempDirs } from '../service/run-temp-dirs.js';
 
 /** The git remote and setup of a project: the runner's own entry, else the repository the job carries (if the runner takes it). */
 export type ProjectDirectory = (projectId: string, repository?: ProjectRepository) => ProjectRepo | undefined;
@@ -11,6 +12,10 @@ export interface RunnerJobsDeps {
   readonly git: RunnerGit;
   readonly projects: ProjectDirectory;
   readonly agents: Omit<AgentRunDeps, 'workspace'>;
+  /** Each agent run's own TMPDIR, removed when the run ends; without it agents keep the environment's. */
+  readonly temp?: Pick<RunTempDirs, 'create' | 'remove'>;
+  /** Told when a run's temp dir could not be removed. */
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface JobHooks {
@@ -18,6 +23,8 @@ export interface JobHooks {
   /** Live output: agent log entries, or a gate's lines. */
   readonly onEntry?: (entry: AgentLogEntry) => void;
   readonly onLine?: (line: string) => void;
+  /** A recorder for each process group the job starts: the agent CLI, the gate, the worktree's setup script. */
+  readonly record?: (what: 'agent' | 'gate' | 'setup') => ProcessRecorder;
 }
 
 /** A job for a project this runner has no remote for. */
@@ -40,22 +47,42 @@ export function createRunnerJobs(deps: RunnerJobsDeps) {
     return found;
   };
 
-  const workspace: AgentRunWorkspace = {
-    prepare: async (job) => (await deps.git.worktrees.create(project(job), { trakId: job.trakId, repo: job.repo })).path,
+  const workspace = (hooks: JobHooks): AgentRunWorkspace => ({
+    prepare: async (job) => {
+      const recorder = hooks.record?.('setup');
+      return (await deps.git.worktrees.create(project(job), { trakId: job.trakId, repo: job.repo }, recorder === undefined ? {} : { recorder })).path;
+    },
     save: async (worktree, message) => {
       await deps.git.commitAll(worktree, message);
       await push(worktree);
     },
-  };
+  });
 
   return {
-    agentRun: (job: AgentRunJob, hooks: JobHooks = {}): Promise<JobResult> =>
-      executeAgentRun(job, { ...deps.agents, workspace }, { ...(hooks.signal !== undefined && { signal: hooks.signal }), ...(hooks.onEntry !== undefined && { onEntry: hooks.onEntry }) }),
+    async agentRun(job: AgentRunJob, hooks: JobHooks = {}): Promise<JobResult> {
+      const { temp } = deps;
+      const tmp = temp === undefined ? undefined : await temp.create(job.stage.agent.kind, job.jobId);
+      const environment = tmp === undefined ? deps.agents.environment : (kind: AgentKind) => ({ ...deps.agents.environment(kind), TMPDIR: tmp });
+      try {
+        return await executeAgentRun(
+          job,
+          { ...deps.agents, environment, workspace: workspace(hooks) },
+          {
+            ...(hooks.signal !== undefined && { signal: hooks.signal }),
+            ...(hooks.onEntry !== undefined && { onEntry: hooks.onEntry }),
+            ...(hooks.record !== undefined && { recorder: hooks.record('agent') }),
+          },
+        );
+      } finally {
+        // The CLI's process group is gone by now (the process runner waits for it).
+        if (tmp !== undefined) await temp!.remove(tmp).catch((error: unknown) => deps.log?.('could not remove an agent run’s temp dir', { jobId: job.jobId, dir: tmp, error: String(error) }));
+      }
+    },
 
     async gateRun(job: GateRunJob, hooks: JobHooks = {}): Promise<JobResult> {
       let worktree: string;
       try {
-        worktree = await workspace.prepare(job);
+        worktree = await workspace(hooks).prepare(job);
       } catch (error) {
         return { kind: 'gate-finished', jobId: job.jobId, exitCode: null, timedOut: false, output: `The gate could not run: ${error instanceof Error ? error.message : String(error)}` };
       }
@@ -63,6 +90,7 @@ export function createRunnerJobs(deps: RunnerJobsDeps) {
         worktree,
         projectRoot: worktree,
         ...(hooks.signal !== undefined && { signal: hooks.signal }),
+        ...(hooks.record !== undefined && { recorder: hooks.record('gate') }),
         ...(hooks.onLine !== undefined && { onLine: (_stream: string, line: string) => hooks.onLine?.(line) }),
       });
       return { kind: 'gate-finished', jobId: job.jobId, exitCode: result.exitCode, timedOut: result.timedOut, output: result.output };

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
@@ -13,6 +13,10 @@ import { createRunnerJobs } from '../jobs/runner-jobs.js';
 import { RUNNER_BUS, RUNNER_CONFIG, servesProject } from '../runner.config.js';
 import type { RunnerConfig } from '../runner.config.js';
 import { agentEnvironment } from './agent-environment.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { DataDirLock } from './data-dir-lock.js';
+import { ProcessRecords } from './process-records.js';
+import { RunTempDirs } from './run-temp-dirs.js';
 import { detectAgents } from './detect-agents.js';
 import { RunnerService } from './runner-service.js';
 import { WorktreeCollection } from './worktree-collection.js';
@@ -25,6 +29,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   private ownBus: Bus | undefined;
   private service: RunnerService | undefined;
   private collection: WorktreeCollection | undefined;
+  private lock: DataDirLock | undefined;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
@@ -40,9 +45,17 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn('No NATS URL (ORK_RUNNER_NATS_URL): this runner takes no jobs');
       return;
     }
+    // This life of the runner: new at each start, so a job it takes over after a restart is recorded as a takeover.
+    const incarnation = randomUUID();
+    const log = logWith(this.logger);
+    this.lock = lockDataDir(config.dataDir, incarnation);
+    // Before any work: what a previous life left running (it was killed and ran no exit hook) is stopped, its temp files go.
+    const processes = new ProcessRecords({ dir: path.join(config.dataDir, 'processes'), incarnation, log });
+    await processes.stopLeftovers();
+    const temp = new RunTempDirs(path.join(config.dataDir, 'tmp'));
+    await temp.clear();
     const executables = await detectAgents(config.agents, process.env['PATH']);
     const agents = Object.keys(executables) as AgentKind[];
-    for (const kind of agents) await mkdir(path.join(config.dataDir, 'tmp', kind), { recursive: true });
     // One git layer per data dir: its locks serialise the jobs and the collector.
     const git = createRunnerGit({ root: config.dataDir });
     const jobs = createRunnerJobs({
@@ -62,9 +75,11 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       },
       agents: {
         executables,
-        environment: (kind) => agentEnvironment(process.env, config.dataDir, kind),
+        environment: () => agentEnvironment(process.env),
         newSessionId: () => globalThis.crypto.randomUUID(),
       },
+      temp,
+      log,
     });
     const bus =
       this.shared.bus ??
@@ -87,10 +102,11 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.service = new RunnerService({
       bus,
       executor: jobs,
-      identity: { name: config.name, labels: config.labels, agents, slots: config.slots },
+      identity: { name: config.name, labels: config.labels, agents, slots: config.slots, incarnation },
       ackWaitMs: config.ackWaitSeconds * 1000,
-      log: logWith(this.logger),
+      log,
       status: () => this.collection?.status() ?? {},
+      processes: (job, what) => processes.recorder({ what, jobId: job.jobId, trakId: job.trakId }),
       serves: (job) => servesProject(config, job.projectId),
     });
     await this.service.start();
@@ -112,5 +128,7 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.bus = undefined;
     this.ownBus = undefined;
     await bus?.close();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   JOBS_STREAM,
   JOB_CANCELS_BUCKET,
@@ -5,6 +6,7 @@ import {
   LOGS_STREAM,
   RESULTS_STREAM,
   RUNNERS_BUCKET,
+  RUNNER_HEARTBEAT_MS,
   labelPool,
   labelSubsets,
   logSubject,
@@ -18,6 +20,7 @@ import { currentCorrelationId, withCorrelationId } from '@orkestra/platform';
 import type { Bus, BusMessage, ConsumeCapacity, Consumption, KeyValueBucket } from '@orkestra/application';
 import type { DiskReport, JobCancel, LogLine, RunnerEntry } from '@orkestra/contracts';
 import type { AgentKind, AgentRunJob, GateRunJob, IntegrationJob, Job, JobResult } from '@orkestra/domain';
+import type { ProcessRecorder } from '@orkestra/agents';
 import type { JobHooks } from '../jobs/runner-jobs.js';
 import { Slots } from './slots.js';
 
@@ -35,6 +38,12 @@ export interface RunnerIdentity {
   /** Agent CLIs found on this machine; only their jobs are taken. */
   readonly agents: readonly AgentKind[];
   readonly slots: number;
+  /**
+   * This life of the runner process, new at each start (default: a random id): its starts of a job
+   * are told apart from those of its previous life, so a job it takes over after a restart is
+   * recorded as a takeover and not dropped as a repeat.
+   */
+  readonly incarnation?: string;
 }
 
 export interface RunnerServiceOptions {
@@ -42,9 +51,9 @@ export interface RunnerServiceOptions {
   readonly executor: JobExecutor;
   readonly identity: RunnerIdentity;
   readonly now?: () => Date;
-  /** A job not heard of within this is redelivered elsewhere; `working()` is sent every third of it. Default 30 s. */
+  /** A job not heard of within this is redelivered elsewhere; `working()` is sent every third of it. Default 10 s. */
   readonly ackWaitMs?: number;
-  /** How often the registry entry is refreshed. Default 10 s (the bucket forgets a runner after 30 s). */
+  /** How often the registry entry is refreshed. Default `RUNNER_HEARTBEAT_MS` (2 s; the bucket forgets a runner after 30 s). */
   readonly heartbeatMs?: number;
   /** How often a running job looks whether the scheduler called it off. Default 2 s. */
   readonly cancelPollMs?: number;
@@ -52,12 +61,28 @@ export interface RunnerServiceOptions {
   readonly serves?: (job: Job) => boolean;
   /** How long a job handed back waits before it is offered again. Default 1 s. */
   readonly handBackDelayMs?: number;
+  /** Where the process groups a job starts are written down (see `ProcessRecords`), by job. */
+  readonly processes?: (job: Job, what: 'agent' | 'gate' | 'setup') => ProcessRecorder;
   /** Disk use for the registry entry, read at every write. */
   readonly status?: () => { readonly disk?: DiskReport };
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The gist of a result for the log line of a job that ended. */
+function outcomeOf(result: JobResult): Record<string, unknown> {
+  switch (result.kind) {
+    case 'agent-failed':
+      return { reason: result.reason };
+    case 'gate-finished':
+      return { exitCode: result.exitCode, timedOut: result.timedOut };
+    case 'integration-finished':
+      return { outcome: result.result.kind };
+    default:
+      return {};
+  }
+}
 
 /** Backoff between attempts to store or publish a finished job's result: doubling from the first to the max. */
 const RESULT_RETRY_FIRST_MS = 250;
@@ -88,12 +113,16 @@ export class RunnerService {
   private readonly ackWaitMs: number;
   private readonly cancelPollMs: number;
   private readonly running = new Map<string, AbortController>();
+  /** Jobs this runner has from their checks until it is done with them, by id; see `followEarlierDelivery`. */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
   private consumptions: Consumption[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private registry: KeyValueBucket | undefined;
   private results: KeyValueBucket | undefined;
   private cancels: KeyValueBucket | undefined;
   private readonly startedAt: string;
+  /** This life of the runner process; see {@link RunnerIdentity.incarnation}. */
+  readonly incarnation: string;
   /** The label pools it reads besides the one for jobs any runner may take; in the registry, so the scheduler knows it routes by labels. */
   private pools: string[] = [];
   /** Jobs taken from the bus and not done with, waiting for a slot or running. */
@@ -112,9 +141,10 @@ export class RunnerService {
 
   constructor(private readonly options: RunnerServiceOptions) {
     this.slots = new Slots(options.identity.slots);
-    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.ackWaitMs = options.ackWaitMs ?? 10_000;
     this.cancelPollMs = options.cancelPollMs ?? 2_000;
     this.startedAt = this.now();
+    this.incarnation = options.identity.incarnation ?? randomUUID();
   }
 
   async start(): Promise<void> {
@@ -126,7 +156,7 @@ export class RunnerService {
     this.results = await bus.bucket(JOB_RESULTS_BUCKET.name);
     this.cancels = await bus.bucket(JOB_CANCELS_BUCKET.name);
     await this.register();
-    this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? 10_000);
+    this.heartbeat = setInterval(() => void this.register().catch((error: unknown) => this.log('runner heartbeat failed', { error: String(error) })), this.options.heartbeatMs ?? RUNNER_HEARTBEAT_MS);
     for (const consumer of consumers) {
       this.consumptions.push(
         await bus.consume(JOBS_STREAM.name, consumer.durable, (message) => this.serve(message), {
@@ -136,7 +166,7 @@ export class RunnerService {
         }),
       );
     }
-    this.log('runner started', { name: identity.name, agents: identity.agents, labels: identity.labels, slots: identity.slots, queues: consumers.length });
+    this.log('runner started', { name: identity.name, incarnation: this.incarnation, agents: identity.agents, labels: identity.labels, slots: identity.slots, queues: consumers.length });
   }
 
   /** Takes no new jobs; running ones get `graceMs` to finish, then are stopped and handed back. */
@@ -183,23 +213,42 @@ export class RunnerService {
     if (this.options.serves?.(job) === false) {
       // Another runner may serve the project; this one must not fail the job for it.
       message.nak(this.options.handBackDelayMs ?? 1_000);
-      this.log('job of a project this runner does not serve; handed back', { jobId: job.jobId, projectId: job.projectId });
+      this.log('job handed back', { ...this.jobFields(job), reason: `this runner does not serve project ${job.projectId}` });
       return;
     }
+    const held = this.inFlight.get(job.jobId);
+    if (held !== undefined) return this.followEarlierDelivery(job, message, held);
+    let settle: (done: boolean) => void = () => undefined;
+    this.inFlight.set(job.jobId, new Promise<boolean>((resolve) => (settle = resolve)));
+    let done = false;
+    try {
+      done = await this.run(job, message);
+    } finally {
+      this.inFlight.delete(job.jobId);
+      settle(done);
+    }
+  }
+
+  /**
+   * Runs a job this runner took (unless it was called off or already done) and records its
+   * result. True once the runner is done with it (result recorded, called off, answered from the
+   * stored result); false when it handed the job back.
+   */
+  private async run(job: Job, message: BusMessage): Promise<boolean> {
     const cancelled = await this.cancelOf(job.jobId);
     if (cancelled !== undefined) {
       // Returning acks it: nobody should run it.
-      this.log('job was called off before it ran; skipped', { jobId: job.jobId, reason: cancelled.reason });
-      return;
+      this.log('job was called off before it ran; skipped', { ...this.jobFields(job), reason: cancelled.reason });
+      return true;
     }
     const earlier = await this.storedResult(job.jobId);
     if (earlier !== undefined) {
       // Delivered again after it was done (a runner died before acking): answer, do not redo.
       await this.publishResult(earlier);
-      return;
+      return true;
     }
 
-    const keepAlive = setInterval(() => message.working(), Math.max(50, Math.floor(this.ackWaitMs / 3)));
+    const keepAlive = setInterval(() => message.working(), this.workingEveryMs());
     const controller = new AbortController();
     let calledOff: JobCancel | undefined;
     const stopWatching = this.watchForCancel(job.jobId, (cancel) => {
@@ -210,25 +259,55 @@ export class RunnerService {
       await this.slots.acquire();
       this.running.set(job.jobId, controller);
       await this.register();
+      const taken = Date.now();
+      if (calledOff === undefined) this.log('job taken', { ...this.jobFields(job), delivery: message.deliveryCount });
       // Not started at all if it was called off while it waited for a slot.
       const result = calledOff === undefined ? await this.execute(job, message.deliveryCount, controller.signal) : undefined;
       stopWatching();
       if (calledOff !== undefined || result === undefined) {
         // Returning acks it: called off on purpose, so no result and no redelivery.
-        this.log('job was called off; stopped it', { jobId: job.jobId, reason: calledOff?.reason });
-        return;
+        this.log('job was called off; stopped it', { ...this.jobFields(job), reason: calledOff?.reason });
+        return true;
       }
       if (controller.signal.aborted) {
         message.nak();
-        return;
+        this.log('job handed back', { ...this.jobFields(job), reason: 'the runner is stopping; another runner continues it from the pushed branch', ranMs: Date.now() - taken });
+        return false;
       }
-      await this.recordResult(result, controller.signal);
+      try {
+        await this.recordResult(result, controller.signal);
+      } catch (error) {
+        // The consumption naks it: the job runs again, here or elsewhere.
+        this.log('job handed back', { ...this.jobFields(job), reason: error instanceof Error ? error.message : String(error), ranMs: Date.now() - taken });
+        throw error;
+      }
+      this.log('job ended', { ...this.jobFields(job), result: result.kind, ...outcomeOf(result), ranMs: Date.now() - taken });
+      return true;
     } finally {
       stopWatching();
       clearInterval(keepAlive);
       if (this.running.delete(job.jobId)) this.slots.release();
       await this.register().catch(() => undefined);
     }
+  }
+
+  /**
+   * The job came again while this runner still has it: the bus took the earlier delivery for lost
+   * (a NATS outage longer than the ack wait). It is not run twice: this delivery is kept alive
+   * until the earlier one is done with, then acked, or handed back if that one was.
+   */
+  private async followEarlierDelivery(job: Job, message: BusMessage, earlier: Promise<boolean>): Promise<void> {
+    this.log('job delivered again while this runner has it; not run twice', { ...this.jobFields(job), delivery: message.deliveryCount });
+    const keepAlive = setInterval(() => message.working(), this.workingEveryMs());
+    try {
+      if (!(await earlier)) message.nak();
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private workingEveryMs(): number {
+    return Math.max(50, Math.floor(this.ackWaitMs / 3));
   }
 
   /** The call-off of the job, if any. An entry under its id calls it off even when its value is not a call-off's. */
@@ -286,19 +365,23 @@ export class RunnerService {
         .publish(logSubject(job.trakId, job.jobId), JSON.stringify(logLine), { msgId: `${job.jobId}:${delivery}:${seq}` })
         .catch((error: unknown) => this.log('could not publish a log line', { jobId: job.jobId, error: String(error) }));
     };
+    const { processes } = this.options;
+    const record = processes === undefined ? {} : { record: (what: 'agent' | 'gate' | 'setup') => processes(job, what) };
     switch (job.kind) {
       case 'agent-run':
         return this.options.executor.agentRun(job, {
           signal,
+          ...record,
           onEntry: (entry) => {
             if (entry.kind === 'session') {
-              void this.publishResult({ kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, sessionId: entry.sessionId }).catch(() => undefined);
+              const started: JobResult = { kind: 'agent-started', jobId: job.jobId, runnerId: this.options.identity.name, incarnation: this.incarnation, sessionId: entry.sessionId };
+              void this.publishResult(started).catch(() => undefined);
             }
             publishLine(entry);
           },
         });
       case 'gate-run':
-        return this.options.executor.gateRun(job, { signal, onLine: (text) => publishLine({ kind: 'gate_output', text }) });
+        return this.options.executor.gateRun(job, { signal, ...record, onLine: (text) => publishLine({ kind: 'gate_output', text }) });
       case 'integration':
         return this.options.executor.integration(job);
     }
@@ -356,11 +439,17 @@ export class RunnerService {
       busy: this.running.size,
       jobs: [...this.running.keys()],
       startedAt: this.startedAt,
+      incarnation: this.incarnation,
       lastSeen: this.now(),
       ...(disk !== undefined && { disk }),
       malformed: { ...this.malformed },
     };
     await this.registry?.put(identity.name, entry);
+  }
+
+  /** What every line about a job says: which job, of which Trak, what kind, on which runner (and life). */
+  private jobFields(job: Job): Record<string, unknown> {
+    return { jobId: job.jobId, trakId: job.trakId, kind: job.kind, runner: this.options.identity.name, incarnation: this.incarnation };
   }
 
   private now(): string {

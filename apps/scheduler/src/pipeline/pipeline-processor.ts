@@ -120,7 +120,7 @@ export class PipelineProcessor {
     }
     const outcome = TERMINAL_RESULTS[result.kind];
     const tip = await this.load(trakId);
-    await this.input({ trakId, key: `res:${result.jobId}:${result.kind}`, correlationId, tip: { known: tip } }, async (context) => {
+    await this.input({ trakId, key: resultKey(result), correlationId, tip: { known: tip } }, async (context) => {
       if (result.kind === 'agent-started') context.bookkeeping.push(queue.started(result.jobId, result.runnerId));
       if (outcome !== undefined) {
         // The job's slot frees as the result is recorded, so the dispatcher wakes once for both.
@@ -374,6 +374,16 @@ interface RunContext extends InputBase {
   readonly after: (() => Promise<unknown>)[];
   /** Writes the input needs done before it is acknowledged, but the next job need not wait for. */
   readonly bookkeeping: Promise<void>[];
+}
+
+/**
+ * The idempotency key of a result's commands. A job ends once, but it may start on several
+ * runners, one after the other (a takeover after its runner was killed, restarted or drained),
+ * and each start is recorded, so a start's key names the runner and the life of its process.
+ */
+function resultKey(result: JobResult): string {
+  if (result.kind !== 'agent-started') return `res:${result.jobId}:${result.kind}`;
+  return `res:${result.jobId}:${result.kind}:${result.runnerId}:${result.incarnation ?? ''}`;
 }
 
 /** An event of a Trak stream, as the log stores it. */

@@ -6,6 +6,7 @@ import {
   MalformedMessageError,
   RESULTS_STREAM,
   RUNNERS_BUCKET,
+  RUNNER_HEARTBEAT_MS,
   correlationIdOf,
   jobResultSchema,
   parseMessageData,
@@ -62,6 +63,9 @@ export interface SchedulerServiceOptions {
  * dispatcher's idle round (2 s) asks again, so a runner that registers gets such a job within seconds.
  */
 const RUNNER_DIRECTORY_MAX_AGE_MS = 1_000;
+
+/** How often the scheduler looks for runners gone silent: the runners heartbeat this often too. */
+const RUNNER_WATCH_INTERVAL_MS = RUNNER_HEARTBEAT_MS;
 
 /** Where the scheduler takes messages from that may be refused as malformed. */
 export type MalformedConsumer = 'scheduler-events' | 'scheduler-results' | 'runner-registry';
@@ -155,7 +159,7 @@ export class SchedulerService {
       onLost: (run) => this.processor.onRunLost(run),
       onMalformed: (key, error) => this.malformed('runner-registry', `${RUNNERS_BUCKET.name}.${key}`, error),
     });
-    this.watching = new Loop({ name: 'runner watch', idleMs: this.options.runnerWatchIntervalMs ?? 10_000, step: () => watch.round(), ...(this.options.log !== undefined && { log: this.options.log }) });
+    this.watching = new Loop({ name: 'runner watch', idleMs: this.options.runnerWatchIntervalMs ?? RUNNER_WATCH_INTERVAL_MS, step: () => watch.round(), ...(this.options.log !== undefined && { log: this.options.log }) });
     this.watching.start();
     const onError = (what: string) => (error: unknown, message: { subject: string }) =>
       this.options.log?.(`${what} failed; it will be delivered again`, { subject: message.subject, error: error instanceof Error ? error.message : String(error) });

@@ -1,4 +1,5 @@
 import { isProcessSpawnError, runProcess } from '../process/index.js';
+import type { ProcessRecorder } from '../process/index.js';
 import type { AgentAdapter, AgentInvocationRequest, AgentLogEntry, AgentRunOutcome } from './agent.types.js';
 
 /** No output at all for this long means the agent hangs (ORKESTRA-SPEC: stalled). */
@@ -19,6 +20,8 @@ export interface RunAgentOptions {
   /** Every log entry as it happens; a session entry comes as soon as the CLI names its session. */
   readonly onEntry?: (entry: AgentLogEntry) => void;
   readonly onStderr?: (line: string) => void;
+  /** Told of the CLI's process group (see {@link ProcessRecorder}). */
+  readonly recorder?: ProcessRecorder;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentRunOutcom
       timeoutMs: options.timeoutMs,
       stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.recorder !== undefined && { recorder: options.recorder }),
       onLine: (stream, line) => {
         if (stream === 'stdout') {
           for (const entry of reader.read(line)) options.onEntry?.(entry);

@@ -5,6 +5,7 @@ import { claudeCodeAdapter } from '../adapters/claude-code.adapter.js';
 import { openCodeAdapter } from '../adapters/opencode.adapter.js';
 import { runAgent } from '../adapters/run-agent.js';
 import type { AgentAdapter, AgentLogEntry, AgentRunOutcome } from '../adapters/agent.types.js';
+import type { ProcessRecorder } from '../process/index.js';
 import { parseAgentOutput, toAgentOutput } from '../output/index.js';
 import { assemblePrompt } from '../prompt/index.js';
 
@@ -30,6 +31,8 @@ export interface AgentRunDeps {
 export interface AgentRunHooks {
   readonly signal?: AbortSignal;
   readonly onEntry?: (entry: AgentLogEntry) => void;
+  /** Told of the CLI's process group (see {@link ProcessRecorder}). */
+  readonly recorder?: ProcessRecorder;
 }
 
 const ADAPTERS: Record<AgentKind, AgentAdapter> = { claudecode: claudeCodeAdapter, opencode: openCodeAdapter };
@@ -105,6 +108,7 @@ async function runOnce(
     ...(deps.stallTimeoutMs !== undefined && { stallTimeoutMs: deps.stallTimeoutMs }),
     ...(hooks.signal !== undefined && { signal: hooks.signal }),
     ...(hooks.onEntry !== undefined && { onEntry: hooks.onEntry }),
+    ...(hooks.recorder !== undefined && { recorder: hooks.recorder }),
   });
 }
 

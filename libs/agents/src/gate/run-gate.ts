@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { GateRunJob } from '@orkestra/domain';
 import { runProcess, type OutputStream } from '../process/run-process.js';
+import type { ProcessRecorder } from '../process/process-group.js';
 import { TailBuffer } from './tail-buffer.js';
 
 export interface GateRunOptions {
@@ -19,6 +20,8 @@ export interface GateRunOptions {
   readonly maxOutputChars?: number;
   /** SIGTERM → SIGKILL grace for the process tree. */
   readonly killGraceMs?: number;
+  /** Told of the script's process group (see {@link ProcessRecorder}). */
+  readonly recorder?: ProcessRecorder;
 }
 
 export interface GateRunResult {
@@ -67,6 +70,7 @@ export async function runGate(job: GateRunJob, options: GateRunOptions): Promise
       timeoutMs: job.timeoutSeconds * 1000,
       ...(options.signal !== undefined && { signal: options.signal }),
       ...(options.killGraceMs !== undefined && { killGraceMs: options.killGraceMs }),
+      ...(options.recorder !== undefined && { recorder: options.recorder }),
       onLine: (stream, raw) => {
         fullOutputBytes += Buffer.byteLength(raw) + 1;
         const line = stripVTControlCharacters(raw);

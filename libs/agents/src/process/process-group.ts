@@ -3,6 +3,16 @@
  * signal to `-pid` reaches it and everything it started that did not leave the group.
  */
 
+/**
+ * Told of every process group a run starts, synchronously right after the spawn, and when nothing
+ * of it is left. A runner writes these down, so that when it is killed (SIGKILL runs no exit hook)
+ * its next life can find the groups it left behind and stop them.
+ */
+export interface ProcessRecorder {
+  started(pgid: number, command: string): void;
+  ended(pgid: number): void;
+}
+
 /** Sends `signal` to the whole group; a group that is already gone is not an error. */
 export function killProcessGroup(pgid: number, signal: NodeJS.Signals): void {
   try {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { LineSplitter } from './line-splitter.js';
 import { killProcessGroup, trackGroup, untrackGroup } from './process-group.js';
+import type { ProcessRecorder } from './process-group.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -22,6 +23,8 @@ export interface RunProcessOptions {
   readonly onLine?: (stream: OutputStream, line: string) => void;
   /** Time between SIGTERM and SIGKILL to the process group. Default 2000 ms. */
   readonly killGraceMs?: number;
+  /** Told of the process group as soon as it exists and once nothing of it is left. */
+  readonly recorder?: ProcessRecorder;
 }
 
 export interface ProcessResult {
@@ -56,6 +59,15 @@ const DEFAULT_KILL_GRACE_MS = 2_000;
 const PIPE_DRAIN_MS = 1_000;
 
 type StopCause = 'timeout' | 'stall' | 'abort';
+
+/** A recorder that fails must not break the run or leave its process behind. */
+const tell = (record: () => void): void => {
+  try {
+    record();
+  } catch {
+    // the recorder reports its own trouble
+  }
+};
 
 /**
  * Runs one command as the leader of its own process group, streams its output line by line and
@@ -159,6 +171,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
 
     if (pid === undefined) return; // 'error' follows
     trackGroup(pid);
+    tell(() => options.recorder?.started(pid, options.command));
 
     if (options.stdin !== undefined && child.stdin) {
       child.stdin.on('error', () => {
@@ -179,6 +192,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       cleanup();
       // Whatever of the group is still there (it ignored SIGTERM, or let go of our pipes) dies now.
       if (pid !== undefined && (killing || exit !== undefined)) killProcessGroup(pid, 'SIGKILL');
+      if (pid !== undefined) tell(() => options.recorder?.ended(pid));
       const result: ProcessResult = {
         exitCode: exit?.code ?? null,
         timedOut: cause === 'timeout',

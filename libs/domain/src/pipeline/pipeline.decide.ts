@@ -2,7 +2,7 @@ import { assertNever } from '../shared/message.js';
 import type { TrakEvent } from '../trak/trak.events.js';
 import { integrationJobId } from '../trak/trak.ids.js';
 import type { KnownTrakState, TrakState } from '../trak/trak.state.js';
-import { addMs, automaticIntegration, stageDefinition } from '../trak/trak.rules.js';
+import { addMs, automaticIntegration, sameRunner, stageDefinition } from '../trak/trak.rules.js';
 import { agentRunJob, gateRunJob, gateRunIdFor, integrationJob, runIdFor } from './pipeline.jobs.js';
 import type { IgnoreReason, JobResult, PipelineInput, PipelineOutput, Timer } from './pipeline.types.js';
 
@@ -147,8 +147,14 @@ function onResult(result: JobResult, state: KnownTrakState): PipelineOutput[] {
       if (state.status !== 'AgentRunning' || state.run.runId !== result.jobId) return [stale(result)];
       const runId = result.jobId;
       if (result.kind === 'agent-started') {
-        if (state.run.runnerId === result.runnerId) return [ignore('Duplicate', `run ${runId} already started on ${result.runnerId}`)];
-        return [command(self, { type: 'RecordAgentRunStarted', data: { runId, runnerId: result.runnerId, ...opt('sessionId', result.sessionId) } })];
+        if (sameRunner(state.run, result)) return [ignore('Duplicate', `run ${runId} already started on ${result.runnerId}`)];
+        // Another runner, or this one in a new life, took the run over: recorded with the new runner.
+        return [
+          command(self, {
+            type: 'RecordAgentRunStarted',
+            data: { runId, runnerId: result.runnerId, ...opt('incarnation', result.incarnation), ...opt('sessionId', result.sessionId) },
+          }),
+        ];
       }
       if (result.kind === 'agent-finished') {
         return [command(self, { type: 'RecordAgentRunResult', data: { runId, output: result.output, ...opt('usage', result.usage), ...opt('sessionId', result.sessionId) } })];

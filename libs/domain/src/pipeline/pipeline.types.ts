@@ -88,7 +88,14 @@ export type Job = AgentRunJob | GateRunJob | IntegrationJob;
 
 /** What runners report about a job. */
 export type JobResult =
-  | { readonly kind: 'agent-started'; readonly jobId: string; readonly runnerId: string; readonly sessionId?: string }
+  | {
+      readonly kind: 'agent-started';
+      readonly jobId: string;
+      readonly runnerId: string;
+      /** The runner process's life (new at each start): the same runner restarted is a new incarnation. Absent from runners before it existed. */
+      readonly incarnation?: string;
+      readonly sessionId?: string;
+    }
   | { readonly kind: 'agent-finished'; readonly jobId: string; readonly output: AgentOutput; readonly usage?: Usage; readonly sessionId?: string }
   | {
       readonly kind: 'agent-failed';

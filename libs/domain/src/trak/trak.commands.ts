@@ -20,7 +20,7 @@ export type RequestAgentRun = Command<'RequestAgentRun', { readonly runId: strin
 
 export type RecordAgentRunStarted = Command<
   'RecordAgentRunStarted',
-  { readonly runId: string; readonly runnerId: string; readonly sessionId?: string }
+  { readonly runId: string; readonly runnerId: string; readonly incarnation?: string; readonly sessionId?: string }
 >;
 
 export type RecordAgentRunResult = Command<

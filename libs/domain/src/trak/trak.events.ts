@@ -53,9 +53,21 @@ export type StageQueued = Event<
 
 export type AgentRunRequested = Event<'AgentRunRequested', At & StageRef & { readonly runId: string }>;
 
+/**
+ * A runner started the run. A later one for the same run is a takeover: the runner that had it
+ * stopped (killed, restarted, drained or lost) and `runnerId` carries it on from the pushed branch;
+ * `takesOverFrom` names the runner that had it until then.
+ */
 export type AgentRunStarted = Event<
   'AgentRunStarted',
-  At & { readonly runId: string; readonly runnerId: string; readonly sessionId?: string }
+  At & {
+    readonly runId: string;
+    readonly runnerId: string;
+    /** The runner process's life; the same runner after a restart is a new one. */
+    readonly incarnation?: string;
+    readonly sessionId?: string;
+    readonly takesOverFrom?: string;
+  }
 >;
 
 export type AgentRunCompleted = Event<

@@ -58,7 +58,13 @@ export function evolve(state: TrakState, event: TrakEvent): TrakState {
       const { runnerWait: _over, ...running } = state;
       return {
         ...running,
-        run: { ...state.run, runnerId: event.data.runnerId, startedAt: event.data.at },
+        run: {
+          runId: state.run.runId,
+          requestedAt: state.run.requestedAt,
+          runnerId: event.data.runnerId,
+          ...(event.data.incarnation !== undefined && { incarnation: event.data.incarnation }),
+          startedAt: event.data.at,
+        },
         trak: { ...trak, sessions: { ...trak.sessions, [stage]: { ...session, ...(sessionId !== undefined && { sessionId }) } } },
       };
     }

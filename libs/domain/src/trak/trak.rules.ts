@@ -1,10 +1,18 @@
 import { illegalTransition } from '../shared/domain-error.js';
 import type { FlowBudget, StageDefinition } from '../workflow/workflow.types.js';
 import type { StageQueued, TrakEvent } from './trak.events.js';
-import type { KnownTrakState, StagePass, TrakRecord, TrakState, TrakStatus } from './trak.state.js';
+import type { AgentRun, KnownTrakState, StagePass, TrakRecord, TrakState, TrakStatus } from './trak.state.js';
 import { currentPass } from './trak.state.js';
 import { subtrakId } from './trak.ids.js';
 import type { IntegrationMode, ProposedSubtrak, Trigger, TriggerKind, Usage } from './trak.values.js';
+
+/**
+ * Whether a report that a run started comes from the very runner process that has it (same
+ * runner, same life): then it is a repeat. Any other start, from another runner or from this
+ * one restarted, is a takeover.
+ */
+export const sameRunner = (run: Pick<AgentRun, 'runnerId' | 'incarnation'>, report: { readonly runnerId: string; readonly incarnation?: string }): boolean =>
+  run.runnerId === report.runnerId && run.incarnation === report.incarnation;
 
 /** Auto mode answers at most this many question rounds per stage pass, then waits for a human. */
 export const MAX_AUTO_ANSWER_ROUNDS = 3;

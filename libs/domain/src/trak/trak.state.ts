@@ -59,6 +59,8 @@ export interface AgentRun {
   readonly runId: string;
   readonly requestedAt: string;
   readonly runnerId?: string;
+  /** The life of the runner process that has the run (see `AgentRunStarted`). */
+  readonly incarnation?: string;
   readonly startedAt?: string;
 }
 

@@ -51,6 +51,19 @@ describe('a Trak whose agent run is current', () => {
     pipelineSpec(startedOnce).when(resultInput({ kind: 'agent-started', jobId: runId, runnerId: 'runner-7', sessionId: 'claude-1' })).thenIgnored('Duplicate');
   });
 
+  it('records a takeover: the same runner restarted (a new life) or another runner reporting the start is recorded with it', () => {
+    const events = agentRunning();
+    const runId = currentRunId(events);
+    const startedOnce = historyOf(events, cmd('RecordAgentRunStarted', { runId, runnerId: 'runner-7', incarnation: 'life-1', sessionId: 'claude-1' }));
+    pipelineSpec(startedOnce)
+      .when(resultInput({ kind: 'agent-started', jobId: runId, runnerId: 'runner-7', incarnation: 'life-2', sessionId: 'claude-2' }))
+      .then([{ kind: 'command', trakId: trakIdOf(events), command: { type: 'RecordAgentRunStarted', data: { runId, runnerId: 'runner-7', incarnation: 'life-2', sessionId: 'claude-2' } } }]);
+    pipelineSpec(startedOnce)
+      .when(resultInput({ kind: 'agent-started', jobId: runId, runnerId: 'runner-8', incarnation: 'life-1' }))
+      .then([{ kind: 'command', trakId: trakIdOf(events), command: { type: 'RecordAgentRunStarted', data: { runId, runnerId: 'runner-8', incarnation: 'life-1' } } }]);
+    pipelineSpec(startedOnce).when(resultInput({ kind: 'agent-started', jobId: runId, runnerId: 'runner-7', incarnation: 'life-1', sessionId: 'claude-1' })).thenIgnored('Duplicate');
+  });
+
   it('records the output the agent finished with, with its usage and session', () => {
     const events = agentRunning();
     const runId = currentRunId(events);

@@ -43,6 +43,25 @@ describe('a Trak whose agent is running', () => {
     spec(events).when(cmd('RecordAgentRunStarted', { runId: currentRunId(events), runnerId: 'runner-a', sessionId: 'sess-42' })).thenNothingHappened();
   });
 
+  it('records a takeover when another runner reports that it started the run, naming the new runner and the one it took over from', () => {
+    const events = started(newTrak(), 'sess-42');
+    const runId = currentRunId(events);
+    spec(events)
+      .when(cmd('RecordAgentRunStarted', { runId, runnerId: 'runner-b', incarnation: 'life-b1', sessionId: 'sess-43' }))
+      .then([ev('AgentRunStarted', { runId, runnerId: 'runner-b', incarnation: 'life-b1', at: NOW, sessionId: 'sess-43', takesOverFrom: 'runner-a' })]);
+    const takenOver = historyOf(events, cmd('RecordAgentRunStarted', { runId, runnerId: 'runner-b', incarnation: 'life-b1', sessionId: 'sess-43' }));
+    expect(stateOf(takenOver)).toMatchObject({ status: 'AgentRunning', run: { runId, runnerId: 'runner-b', incarnation: 'life-b1' }, trak: { sessions: { planning: { sessionId: 'sess-43' } } } });
+  });
+
+  it('records a takeover by the same runner in a new life (restarted), and ignores a repeat from that life', () => {
+    const events = historyOf(newTrak(), cmd('RequestAgentRun', { runId: 'run-r' }), cmd('RecordAgentRunStarted', { runId: 'run-r', runnerId: 'runner-a', incarnation: 'life-1' }));
+    spec(events)
+      .when(cmd('RecordAgentRunStarted', { runId: 'run-r', runnerId: 'runner-a', incarnation: 'life-2' }))
+      .then([ev('AgentRunStarted', { runId: 'run-r', runnerId: 'runner-a', incarnation: 'life-2', at: NOW, takesOverFrom: 'runner-a' })]);
+    const restarted = historyOf(events, cmd('RecordAgentRunStarted', { runId: 'run-r', runnerId: 'runner-a', incarnation: 'life-2' }));
+    spec(restarted).when(cmd('RecordAgentRunStarted', { runId: 'run-r', runnerId: 'runner-a', incarnation: 'life-2' })).thenNothingHappened();
+  });
+
   it('refuses a result for a run that is not the current one', () => {
     spec(started(newTrak()))
       .when(cmd('RecordAgentRunResult', { runId: 'old-run', output: artifact('late') }))

@@ -56,6 +56,7 @@ export function timelineChanges(before: TrakState, event: TrakEvent, position: n
         model: agent?.model ?? null,
         requestedAt: d.at,
         runnerId: null,
+        takenOverFrom: null,
         startedAt: null,
         sessionId: null,
         endedAt: null,
@@ -72,7 +73,14 @@ export function timelineChanges(before: TrakState, event: TrakEvent, position: n
 
     case 'AgentRunStarted': {
       const d = event.data;
-      const set: Partial<TimelineAgentRun> = { status: 'running', runnerId: d.runnerId, startedAt: d.at, ...(d.sessionId !== undefined && { sessionId: d.sessionId }) };
+      // A later start is a takeover: the run now names the runner that carries it on, and the one it took it from.
+      const set: Partial<TimelineAgentRun> = {
+        status: 'running',
+        runnerId: d.runnerId,
+        startedAt: d.at,
+        ...(d.sessionId !== undefined && { sessionId: d.sessionId }),
+        ...(d.takesOverFrom !== undefined && { takenOverFrom: d.takesOverFrom }),
+      };
       return { ...NONE, runs: [{ key: runKey({ trakId, runId: d.runId }), set }] };
     }
 

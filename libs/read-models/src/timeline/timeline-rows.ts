@@ -71,6 +71,8 @@ export interface TimelineAgentRun {
   readonly model: string | null;
   readonly requestedAt: string;
   readonly runnerId: string | null;
+  /** The runner the run was last taken over from (its runner stopped and `runnerId` carried it on); null when it never changed hands. */
+  readonly takenOverFrom: string | null;
   readonly startedAt: string | null;
   readonly sessionId: string | null;
   readonly endedAt: string | null;

@@ -53,6 +53,7 @@ export const AGENT_RUNS_TABLE: TimelineTable<TimelineAgentRun> = {
     col('model', 'model', 'text'),
     col('requestedAt', 'requested_at', 'timestamptz'),
     col('runnerId', 'runner_id', 'text'),
+    col('takenOverFrom', 'taken_over_from', 'text'),
     col('startedAt', 'started_at', 'timestamptz'),
     col('sessionId', 'session_id', 'text'),
     col('endedAt', 'ended_at', 'timestamptz'),

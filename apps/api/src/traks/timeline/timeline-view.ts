@@ -27,6 +27,7 @@ export function agentRunView(row: TimelineAgentRun): AgentRun {
     status: AgentRunStatusValue[row.status],
     ...present('model', row.model),
     ...present('runnerId', row.runnerId),
+    ...present('takenOverFrom', row.takenOverFrom),
     ...present('startedAt', row.startedAt),
     ...present('sessionId', row.sessionId),
     ...present('endedAt', row.endedAt),

@@ -95,6 +95,11 @@ export class AgentRun {
   @Field(() => String, { nullable: true, description: "Null: the agent CLI's default model." }) model?: string;
   @Field(() => String) requestedAt!: string;
   @Field(() => String, { nullable: true }) runnerId?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The runner this run was taken over from: its runner stopped (killed, restarted, drained or lost) and `runnerId` carried the run on, or the same runner did in a new life. The last one when it happened more than once; null when the run never changed hands.',
+  })
+  takenOverFrom?: string;
   @Field(() => String, { nullable: true }) startedAt?: string;
   @Field(() => String, { nullable: true, description: "The agent provider's session id." }) sessionId?: string;
   @Field(() => String, { nullable: true }) endedAt?: string;

@@ -2,7 +2,7 @@ import { illegalTransition } from '../../shared/domain-error.js';
 import type { BlockOverBudget, RecordAgentRunFailure, RecordAgentRunResult, RecordAgentRunStarted, RequestAgentRun } from '../trak.commands.js';
 import type { TrakEvent } from '../trak.events.js';
 import type { KnownTrakState, StateOf } from '../trak.state.js';
-import { addMs, backoffMs, budgetExceeded, failAttempt, queueStage, requireStatus } from '../trak.rules.js';
+import { addMs, backoffMs, budgetExceeded, failAttempt, queueStage, requireStatus, sameRunner } from '../trak.rules.js';
 import { addUsage, NO_USAGE } from '../trak.values.js';
 import { decideOutput } from './agent-output.decide.js';
 import { evolve } from '../trak.evolve.js';
@@ -27,13 +27,22 @@ export function blockOverBudget(command: BlockOverBudget, state: KnownTrakState)
 
 export function recordAgentRunStarted(command: RecordAgentRunStarted, state: KnownTrakState): TrakEvent[] {
   const running = currentRun(state, command.data.runId, 'record the start of an agent run of');
-  const { runId, runnerId, sessionId } = command.data;
-  // A repeated report from the same runner is a duplicate delivery.
-  if (running.run.runnerId === runnerId) return [];
+  const { runId, runnerId, incarnation, sessionId } = command.data;
+  // A repeated report from the same life of the same runner is a duplicate delivery.
+  if (sameRunner(running.run, command.data)) return [];
+  // Any other start is a takeover: another runner, or this one restarted, carries the run on.
+  const takesOverFrom = running.run.runnerId;
   return [
     {
       type: 'AgentRunStarted',
-      data: { runId, runnerId, at: command.metadata.now, ...(sessionId !== undefined && { sessionId }) },
+      data: {
+        runId,
+        runnerId,
+        ...(incarnation !== undefined && { incarnation }),
+        at: command.metadata.now,
+        ...(sessionId !== undefined && { sessionId }),
+        ...(takesOverFrom !== undefined && { takesOverFrom }),
+      },
     },
   ];
 }
