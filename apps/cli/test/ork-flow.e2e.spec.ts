@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agentBinaries, agentSandbox, eventually, processesWith, startModelServer, startScriptedAgents } from '@orkestra/testing';
+import { agentBinaries, agentSandbox, commandLine, eventually, processesWith, startModelServer, startScriptedAgents } from '@orkestra/testing';
 import type { AgentSandbox, AgentScript, ModelServer, ScriptTurn, ScriptedAgents } from '@orkestra/testing';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -28,7 +29,7 @@ const FEEDBACK = 'Add a test for the endpoint too.';
 let doomedTrak = '';
 /** The agent processes of the killed ork up, and which of them still ran when the stage's next run reached the model. */
 let firstLife: number[] = [];
-let aliveAtSecondRun: number[] | undefined;
+let aliveAtSecondRun: string[] | undefined;
 
 // The default flow `ork init` writes: planning → work (checks.sh gate) → review (an agent's verdict).
 const script: AgentScript = (run) => {
@@ -40,7 +41,7 @@ const script: AgentScript = (run) => {
       case 'work 1':
         return [{ text: 'Thinking it over…', delay_ms: 120_000 }];
       case 'work 2':
-        aliveAtSecondRun = firstLife.filter(alive);
+        aliveAtSecondRun = described(firstLife.filter(alive));
         return [write('VERSION', '1.0.0\n'), answer({ type: 'summary', content: 'Added VERSION' })];
       case 'review 1':
         return [answer({ type: 'approval', decision: 'approve', content: 'Fine.' })];
@@ -156,6 +157,17 @@ async function until(id: string, expected: Partial<TrakState>, timeoutMs = 120_0
 /** The agent CLI processes of this spec (their environment names the scripted model's URL). */
 const agentProcesses = (): number[] => processesWith(`ANTHROPIC_BASE_URL=${agents.url}`);
 
+/** Those working in a Trak's worktree (`<runner data dir>/worktrees/<project>/<trak id>`), as `pid: command` for a readable failure. */
+const agentsOf = (trakId: string): number[] =>
+  agentProcesses().filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`).includes(`/worktrees/shop/${trakId}`);
+    } catch {
+      return false;
+    }
+  });
+const described = (pids: readonly number[]): string[] => pids.map((pid) => `${pid}: ${commandLine(pid)}`);
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ork-flow-'));
   // As root, the embedded Postgres runs as the OS user postgres, which must pass through here.
@@ -205,7 +217,7 @@ afterAll(async () => {
   await agents?.close();
   await server?.close();
   await sandbox?.cleanup();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  if (dir !== undefined && process.env["KEEP"] === undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('a newcomer: ork init, ork up, and a Trak driven with ork from creation to merge', () => {
@@ -252,13 +264,13 @@ describe('a newcomer: ork init, ork up, and a Trak driven with ork from creation
     await orkOk('trak', 'approve', doomedTrak);
     // The work stage's agent is waiting on the model, its turn held back.
     await eventually(() => expect(agents.runs().filter((r) => r.trakId === doomedTrak && r.stage === 'work')).toHaveLength(1), 120_000);
-    await eventually(() => expect(agentProcesses().length).toBeGreaterThan(0), 30_000);
-    firstLife = agentProcesses();
+    await eventually(() => expect(agentsOf(doomedTrak).length).toBeGreaterThan(0), 30_000);
+    firstLife = agentsOf(doomedTrak);
 
     current!.child.kill('SIGKILL');
     await current!.exited;
     // What a killed ork up leaves: its agent, still running.
-    expect(firstLife.filter(alive)).not.toEqual([]);
+    expect(firstLife.filter(alive)).toEqual(firstLife);
 
     current = up();
     graphqlUrl = (await current.ready).graphqlUrl;
@@ -275,14 +287,15 @@ describe('a newcomer: ork init, ork up, and a Trak driven with ork from creation
     await until(doomedTrak, { status: 'Archived' });
     const { stdout } = await git(remote, 'show', 'main:VERSION');
     expect(stdout).toBe('1.0.0');
-    expect(firstLife.filter(alive)).toEqual([]);
+    expect(described(firstLife.filter(alive))).toEqual([]);
   });
 });
 
+/** Whether the process still runs: a zombie (dead, not yet reaped by whoever inherited it) does not. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

@@ -54,7 +54,17 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less once the server closes: `pendingDelays` holds what ends each wait now. */
+const sleep = (ms: number, pendingDelays: Set<() => void>) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pendingDelays.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    pendingDelays.add(done);
+  });
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const parts: Buffer[] = [];
@@ -81,6 +91,8 @@ const headerValue = (headers: IncomingHttpHeaders, name: string): string | undef
  * `GET /_fake/log`, `POST /_fake/script[?session=<id>]`, `POST /_fake/reset`, `GET /_fake/health`.
  */
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
+  // Held-back turns (`delay_ms`), cut short when the server closes, so a test need not wait them out.
+  const pendingDelays = new Set<() => void>();
   const { protocol, logFile } = options;
   let defaultScript = options.script;
   const sessionScripts = new Map<string, ModelScript>();
@@ -194,7 +206,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     const { reply, delayMs } = badJson
       ? { reply: protocol === 'anthropic' ? anthropicError(400, 'invalid_request_error', 'body is not JSON') : openaiError(400, 'invalid_request_error', 'body is not JSON'), delayMs: 0 }
       : await route(method, url.pathname, record);
-    if (delayMs > 0) await sleep(delayMs);
+    if (delayMs > 0) await sleep(delayMs, pendingDelays);
 
     record.reply = reply.stream ? { status: reply.status, stream: true, events: reply.events } : { status: reply.status, stream: false, body: reply.body };
     writeLog({ type: 'reply', seq: record.seq, kind: record.kind, turnIndex: record.turnIndex, ...record.reply });
@@ -239,6 +251,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const done of [...pendingDelays]) done();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
