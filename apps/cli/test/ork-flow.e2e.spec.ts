@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agentBinaries, agentSandbox, eventually, processesWith, startModelServer, startScriptedAgents } from '@orkestra/testing';
+import { agentBinaries, agentSandbox, commandLine, eventually, processesWith, startModelServer, startScriptedAgents } from '@orkestra/testing';
 import type { AgentSandbox, AgentScript, ModelServer, ScriptTurn, ScriptedAgents } from '@orkestra/testing';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -154,7 +155,13 @@ async function until(id: string, expected: Partial<TrakState>, timeoutMs = 120_0
 }
 
 /** The agent CLI processes of this spec (their environment names the scripted model's URL). */
-const agentProcesses = (): number[] => processesWith(`ANTHROPIC_BASE_URL=${agents.url}`);
+/**
+ * The agent CLIs and what they started: the processes that carry the model server's URL, but not
+ * ork up itself nor the embedded Postgres, which carry it too (ork up's environment) and which ork
+ * up keeps across a kill -9 on purpose.
+ */
+const agentProcesses = (): number[] =>
+  processesWith(`ANTHROPIC_BASE_URL=${agents.url}`).filter((pid) => pid !== current?.child.pid && !commandLine(pid).includes('postgres'));
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ork-flow-'));
@@ -279,10 +286,12 @@ describe('a newcomer: ork init, ork up, and a Trak driven with ork from creation
   });
 });
 
+/** Running: not gone, and not a zombie (a killed agent whose parent, the killed ork up, can no longer reap it). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }
