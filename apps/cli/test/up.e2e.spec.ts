@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,8 +44,11 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function up(...args: string[]): Up {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? home, ORK_HOME: home };
+const up = (...args: string[]): Up => upOn(home, ...args);
+
+/** `ork up` with ORK_HOME=<dataDir>. */
+function upOn(dataDir: string, ...args: string[]): Up {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dataDir, ORK_HOME: dataDir };
   const child = spawn(process.execPath, [main, '--json', 'up', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -81,7 +85,7 @@ async function exitOf(run: Up, expected: number): Promise<{ code: number | null;
 }
 
 /** What is left running of `ork up` and what it started (Postgres included), by command line. */
-const leftovers = (): string[] => processesWith(marker).map((pid) => `${pid}: ${commandLine(pid)}`);
+const leftovers = (of = marker): string[] => processesWith(of).map((pid) => `${pid}: ${commandLine(pid)}`);
 
 describe('ork up', () => {
   let token: string;
@@ -158,4 +162,94 @@ describe('ork up', () => {
       server.close();
     }
   }, 60_000);
+});
+
+describe('ork up on a data dir under a directory only its owner may enter (as root: the OS user postgres cannot reach it)', () => {
+  const asRoot = process.getuid?.() === 0;
+  let outer: string;
+  let data: string;
+  let token: string;
+  /** Whether /var/lib/orkestra was there before: if not, what this made of it goes too (when empty). */
+  let systemDirBefore: boolean;
+
+  beforeAll(async () => {
+    systemDirBefore = existsSync('/var/lib/orkestra');
+    // mkdtemp makes it 0700, as /root is: a fresh machine's `ork up` as root, with ~/.orkestra.
+    outer = await mkdtemp(path.join(tmpdir(), 'ork-up-closed-'));
+    data = path.join(outer, 'orkestra');
+  });
+
+  afterAll(async () => {
+    for (const pid of processesWith(`ORK_HOME=${data}`)) process.kill(pid, 'SIGKILL');
+    const cluster = await clusterOf(data).catch(() => undefined);
+    if (cluster?.startsWith('/var/lib/orkestra/clusters/')) await rm(cluster, { recursive: true, force: true });
+    if (!systemDirBefore) for (const dir of ['/var/lib/orkestra/clusters', '/var/lib/orkestra']) await rmdir(dir).catch(() => undefined);
+    await rm(outer, { recursive: true, force: true });
+  });
+
+  /** Where up.json says the cluster lives (undefined: in the data dir). */
+  const clusterOf = async (dataDir: string): Promise<string | undefined> =>
+    (JSON.parse(await readFile(path.join(dataDir, 'up.json'), 'utf8')) as { postgres: { cluster?: string } }).postgres.cluster;
+
+  /** The scheduler's and the runner's /ready, from the URLs in the progress lines. */
+  async function readiness(run: Up): Promise<Record<string, unknown>> {
+    const checks: Record<string, unknown> = {};
+    for (const [, app, url] of run.output().matchAll(/(scheduler|runner) on (http:\/\/\S+)/g)) checks[app!] = await (await fetch(`${url}/ready`)).json();
+    return checks;
+  }
+
+  it('given a fresh data dir there, when started, then it keeps the cluster where postgres can reach it (as root: under /var/lib/orkestra, said once, recorded in up.json), answers `me`, names the in-process bus in /ready, and Ctrl-C stops everything', async () => {
+    const first = upOn(data);
+    const ready = await first.ready;
+    token = ready.adminToken!;
+    expect(await me(ready, token)).toEqual({ data: { me: { user: { id: 'admin' } } } });
+    const cluster = await clusterOf(data);
+    if (asRoot) {
+      expect(cluster).toMatch(/^\/var\/lib\/orkestra\/clusters\/tmp-ork-up-closed-\w+-orkestra-[0-9a-f]{12}$/);
+      expect(first.output()).toContain(`Postgres runs as the OS user "postgres" (it refuses to run as root), which cannot reach ${data}: the cluster lives in ${cluster} instead`);
+    } else {
+      expect(cluster).toBeUndefined();
+    }
+    const pgdata = cluster ?? path.join(data, 'postgres');
+    expect(leftovers(`ORK_HOME=${data}`).some((line) => line.includes(`postgres -D ${pgdata} `))).toBe(true);
+    // Everything but the cluster stays in the data dir, the outer directory closed as it was.
+    expect((await readdir(data)).sort()).toEqual(expect.arrayContaining(['api', 'login.json', 'logs', 'ork-up.pid', 'runner', 'up.json']));
+    expect(await readdir(path.join(data, 'logs'))).toEqual(expect.arrayContaining(['ork-up.log', 'postgres.log']));
+    expect((await stat(outer)).mode & 0o777).toBe(0o700);
+    expect(await readiness(first)).toEqual({
+      scheduler: { status: 'ready', checks: { postgres: 'ok', bus: 'ok' } },
+      runner: { status: 'ready', checks: { bus: 'ok' } },
+    });
+
+    first.child.kill('SIGINT');
+    expect(await exitOf(first, 0)).toEqual({ code: 0 });
+    expect(leftovers(`ORK_HOME=${data}`)).toEqual([]);
+  }, 120_000);
+
+  it('given that data dir again, when started, then it finds its cluster, serves the same data, says nothing more about where the cluster is, and shows no second admin token', async () => {
+    const again = upOn(data);
+    const ready = await again.ready;
+    expect(ready.adminToken).toBeUndefined();
+    expect(await me(ready, token)).toEqual({ data: { me: { user: { id: 'admin' } } } });
+    expect(again.output()).not.toContain('the cluster lives in');
+    again.child.kill('SIGINT');
+    expect(await exitOf(again, 0)).toEqual({ code: 0 });
+    expect(leftovers(`ORK_HOME=${data}`)).toEqual([]);
+  }, 120_000);
+
+  it('given an ork up there killed with SIGKILL, when started again, then it reuses the Postgres it left running on that cluster and stops it on Ctrl-C', async () => {
+    const killed = upOn(data);
+    await killed.ready;
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    await eventually(() => expect(leftovers(`ORK_HOME=${data}`).map((line) => line.includes('postgres -D'))).toEqual([true]));
+
+    const restarted = upOn(data);
+    const ready = await restarted.ready;
+    expect(await me(ready, token)).toEqual({ data: { me: { user: { id: 'admin' } } } });
+    expect(restarted.output()).toContain('reusing the Postgres server a previous ork up left running');
+    restarted.child.kill('SIGINT');
+    expect(await exitOf(restarted, 0)).toEqual({ code: 0 });
+    expect(leftovers(`ORK_HOME=${data}`)).toEqual([]);
+  }, 120_000);
 });

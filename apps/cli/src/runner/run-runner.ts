@@ -21,8 +21,8 @@ export interface RunRunnerOptions {
   readonly json: boolean;
   readonly write: (text: string) => void;
   readonly signals?: SignalSource;
-  /** The runner app; the runner's own `createApp` unless a spec gives another. */
-  readonly start?: (config: RunnerConfig) => Promise<INestApplication>;
+  /** The runner app, started without Nest's signal hooks; the runner's own `createApp` unless a spec gives another. */
+  readonly start?: (config: RunnerConfig, options: { readonly shutdownHooks: false }) => Promise<INestApplication>;
 }
 
 /**
@@ -53,13 +53,12 @@ export async function runRunner(options: RunRunnerOptions): Promise<ExitCode> {
   try {
     let app: INestApplication;
     try {
-      app = await (options.start ?? createApp)(config);
+      // Without Nest's own signal hooks (the services' way to stop): they would re-raise the signal
+      // after closing and end the process before ork says it stopped; ork alone answers signals.
+      app = await (options.start ?? createApp)(config, { shutdownHooks: false });
     } catch (error) {
       throw explainStartupFailure(error, { natsUrl: config.natsUrl ?? '', host: config.host, port: config.port });
     }
-    // Nest's own signal hooks (the services' way to stop) would re-raise the signal after closing
-    // and end the process before ork says it stopped; from here on ork alone answers signals.
-    (app as unknown as { unsubscribeFromProcessSignals?: () => void }).unsubscribeFromProcessSignals?.();
 
     if (stopSignal === undefined) {
       const joined = { name: config.name, labels: config.labels, slots: config.slots, nats: withoutCredentials(config.natsUrl ?? ''), dataDir: config.dataDir, health: `${await app.getUrl()}/health` };

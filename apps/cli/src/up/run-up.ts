@@ -94,16 +94,18 @@ export async function runUp(options: UpOptions, io: CliIo): Promise<void> {
       await progress.step(`Postgres at ${hostOf(databaseUrl)}`, () => ensureDatabase(databaseUrl), (created) => `Postgres at ${hostOf(databaseUrl)}${created ? ', database created' : ''}`);
     } else {
       const password = state.postgres?.password ?? randomBytes(24).toString('base64url');
-      const embedded = new EmbeddedPostgres({ layout, password, note: (message) => progress.note(message) });
+      const embedded = new EmbeddedPostgres({ layout, password, cluster: state.postgres?.cluster, note: (message) => progress.note(message) });
       const port = state.postgres?.port ?? (await freePort());
       if (!(await embedded.exists())) {
-        // The password is kept before the cluster that needs it exists.
-        await writeUpState(layout.state, { ...state, postgres: { port, password } });
-        await progress.step(`creating the Postgres cluster in ${layout.postgres} (first start)`, () => embedded.initialise(), () => `Postgres cluster created in ${layout.postgres}`);
+        // The password, and where the cluster goes when not in the data dir, are kept before the cluster exists.
+        const cluster = await embedded.place();
+        await writeUpState(layout.state, { ...state, postgres: { port, password, ...(cluster !== layout.postgres && { cluster }) } });
+        await progress.step(`creating the Postgres cluster in ${cluster} (first start)`, () => embedded.initialise(), () => `Postgres cluster created in ${cluster}`);
       }
       postgres = embedded;
       const running = await progress.step('starting Postgres', () => embedded.start(port), (r) => `Postgres ${r.version} ${r.adopted ? 'still running from the last start' : 'started'} on 127.0.0.1:${r.port}`);
-      await writeUpState(layout.state, { ...(await readUpState(layout.state)), postgres: { port: running.port, password } });
+      const kept = await readUpState(layout.state);
+      await writeUpState(layout.state, { ...kept, postgres: { ...kept.postgres, port: running.port, password } });
       databaseUrl = embedded.url(DATABASE);
       await ensureDatabase(databaseUrl);
     }

@@ -1,11 +1,21 @@
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { CliError } from '../shell/cli-error.js';
 import { EXIT } from '../shell/exit-codes.js';
 
 const upStateSchema = z.strictObject({
-  /** The embedded cluster: where it listens (chosen free on first start) and its superuser's password. */
-  postgres: z.strictObject({ port: z.number().int().min(1).max(65_535), password: z.string().min(16) }).optional(),
+  /**
+   * The embedded cluster: where it listens (chosen free on first start), its superuser's password,
+   * and, when it is not `<data dir>/postgres`, where it lives (as root, under /var/lib/orkestra).
+   */
+  postgres: z
+    .strictObject({
+      port: z.number().int().min(1).max(65_535),
+      password: z.string().min(16),
+      cluster: z.string().refine((dir) => path.isAbsolute(dir), 'expected an absolute path').optional(),
+    })
+    .optional(),
   /** The bus of the last start: `in-process`, or the NATS URL. A scheduler whose bus changed recovers. */
   bus: z.string().min(1).optional(),
 });

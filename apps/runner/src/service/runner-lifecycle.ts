@@ -94,8 +94,10 @@ export class RunnerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         ...busFailuresLoggedTo(logWith(this.logger, 'warn')),
       }));
     this.bus = bus;
-    this.readiness.register('nats', () => {
-      if (this.bus === undefined) throw new Error('not connected to NATS');
+    // A bus its host hands in (ork up's in-process one) is no NATS connection: checked as "bus".
+    const [check, down] = this.shared.bus === undefined ? ['nats', 'not connected to NATS'] : ['bus', 'the bus is closed'];
+    this.readiness.register(check, () => {
+      if (this.bus === undefined) throw new Error(down);
     });
     this.service = new RunnerService({
       bus,
