@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Option } from 'commander';
 import { execa } from 'execa';
 import { COMMANDS, EXIT, buildProgram, runCli } from '../src/index.js';
-import type { CliContext, CliIo, CommandModule } from '../src/index.js';
+import type { CliContext, CommandModule } from '../src/index.js';
 import { allCommands, describeProgram } from '../src/completion/command-tree.js';
 import { completionCommand } from '../src/completion/completion.command.js';
 import { initCommand } from '../src/commands/init/init.command.js';
+import { captureIo } from './support/capture-io.js';
 
 // The completion scripts, generated from a program of fixed commands like the ones the slices
 // register (nested, aliased, with choices, hidden) and run in a real bash; the last spec checks
@@ -32,15 +32,6 @@ const trakCommands: CommandModule = (program) => {
   program.command('debug-dump', { hidden: true }).option('--secret-flag', 'not for users');
 };
 
-function captureIo(): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 const FIXED: readonly CommandModule[] = [initCommand, completionCommand, trakCommands];
 

@@ -1,16 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { EXIT, runCli } from '../src/index.js';
-import type { CliIo } from '../src/index.js';
-
-function captureIo(): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
+import { captureIo } from './support/capture-io.js';
 
 describe('ork command line', () => {
   it('given an unknown flag, when run, then it names the flag and exits with the usage code', async () => {

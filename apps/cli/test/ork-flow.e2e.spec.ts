@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { agentBinaries, agentSandbox, commandLine, eventually, processesWith, startModelServer, startScriptedAgents } from '@orkestra/testing';
 import type { AgentSandbox, AgentScript, ModelServer, ScriptTurn, ScriptedAgents } from '@orkestra/testing';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
+import { ORK_MAIN, startOrkUp } from './support/ork-up-process.js';
+import type { UpProcess } from './support/ork-up-process.js';
 
 // Issue 13's acceptance, as a newcomer lives it: `ork init` in a repository, `ork up` (the built
 // CLI as a child process, a fresh data dir, free ports, the embedded Postgres and in-process bus,
@@ -20,7 +19,7 @@ import { stringify } from 'yaml';
 // runs the stage once more, and the Trak finishes.
 jest.setTimeout(400_000);
 
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const main = ORK_MAIN;
 
 const answer = (input: Record<string, unknown>): ScriptTurn => ({ tool_use: [{ name: 'StructuredOutput', input }] });
 const write = (file: string, content: string): ScriptTurn => ({ text: `Writing ${file}.`, tool_use: [{ name: 'Write', input: { file_path: `{{cwd}}/${file}`, content } }] });
@@ -62,18 +61,6 @@ const script: AgentScript = (run) => {
   throw new Error(`no script for ${JSON.stringify(run)}`);
 };
 
-interface Ready {
-  readonly graphqlUrl: string;
-  readonly adminToken?: string;
-}
-
-interface Up {
-  readonly child: ChildProcess;
-  readonly ready: Promise<Ready>;
-  readonly exited: Promise<number | null>;
-  output(): string;
-}
-
 let dir: string;
 let home: string;
 let remote: string;
@@ -81,7 +68,7 @@ let server: ModelServer;
 let agents: ScriptedAgents;
 let sandbox: AgentSandbox;
 let upEnv: Record<string, string>;
-let current: Up | undefined;
+let current: UpProcess | undefined;
 let token: string;
 let graphqlUrl: string;
 /** After a restart on other free ports, the stored login names the old ones: ork is told the new URL. */
@@ -106,25 +93,7 @@ async function orkOk(...args: string[]): Promise<unknown> {
   return result.json;
 }
 
-function up(): Up {
-  const child = spawn(process.execPath, [main, '--json', 'up', '--port', '0'], { env: upEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const ready = new Promise<Ready>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line === undefined) return;
-      const document = JSON.parse(line) as Ready | { error: { message: string } };
-      if ('error' in document) reject(new Error(document.error.message));
-      else resolve(document);
-    });
-    child.once('exit', (code) => reject(new Error(`ork up exited with ${code} before it was ready:\n${out}${err}`)));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, ready, exited, output: () => `${out}${err}` };
-}
+const up = (): UpProcess => startOrkUp(upEnv);
 
 interface TrakState {
   readonly status: string;

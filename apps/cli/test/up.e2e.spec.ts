@@ -1,32 +1,18 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { commandLine, eventually, processesWith } from '@orkestra/testing';
+import { ORK_MAIN as main, startOrkUp } from './support/ork-up-process.js';
+import type { UpProcess, UpReady } from './support/ork-up-process.js';
 
 // `ork up` as a user runs it: the built CLI as a child process, on free ports and a fresh data dir
 // (ORK_HOME in a temp dir), with the embedded Postgres and the in-process bus.
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Ready {
-  readonly ready: true;
-  readonly graphqlUrl: string;
-  readonly adminToken?: string;
-  readonly loginFile?: string | null;
-  readonly pid: number;
-}
-
-interface Up {
-  readonly child: ChildProcess;
-  readonly ready: Promise<Ready>;
-  readonly exited: Promise<number | null>;
-  output(): string;
-}
+type Ready = UpReady;
+type Up = UpProcess;
 
 let home: string;
 /** ORK_HOME=<home>: in the environment of `ork up` and of everything it starts, Postgres included. */
@@ -48,25 +34,7 @@ const up = (...args: string[]): Up => upOn(home, ...args);
 
 /** `ork up` with ORK_HOME=<dataDir>. */
 function upOn(dataDir: string, ...args: string[]): Up {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dataDir, ORK_HOME: dataDir };
-  const child = spawn(process.execPath, [main, '--json', 'up', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const ready = new Promise<Ready>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      // With --json: one document when ready, or one naming the error.
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line === undefined) return;
-      const document = JSON.parse(line) as Ready | { error: { message: string } };
-      if ('error' in document) reject(new Error(document.error.message));
-      else resolve(document);
-    });
-    child.once('exit', (code) => reject(new Error(`ork up exited with ${code} before it was ready:\n${out}${err}`)));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, ready, exited, output: () => `${out}${err}` };
+  return startOrkUp({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dataDir, ORK_HOME: dataDir }, ...args);
 }
 
 async function me(ready: Ready, token: string): Promise<unknown> {
