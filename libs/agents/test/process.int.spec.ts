@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessSpawnError, runProcess, type OutputStream, type RunProcessOptions } from '../src/process/index.js';
@@ -110,11 +110,14 @@ describe('runProcess', () => {
     it('tells it of the group while the group runs, and that it ended once nothing of it is left', async () => {
       const told: string[] = [];
       let leaderAlive: boolean | undefined;
-      const { run, lines } = sh('sleep 30 & echo "pid $!"; echo bye', {
+      // The leader waits until it has been told of (a busy machine may run a short script to its end before the recorder hears of it).
+      const toldFile = join(mkdtempSync(join(tmpdir(), 'recorder-')), 'told');
+      const { run, lines } = sh(`sleep 30 & echo "pid $!"; echo bye; while [ ! -e ${toldFile} ]; do sleep 0.02; done`, {
         recorder: {
           started: (pgid, command) => {
             leaderAlive = isAlive(pgid);
             told.push(`started ${pgid} ${command}`);
+            writeFileSync(toldFile, '');
           },
           ended: (pgid) => told.push(`ended ${pgid} ${pidsFrom(lines).filter(isAlive).length} left`),
         },
