@@ -95,6 +95,7 @@ describe('migrations', () => {
         '1764800000000_log-lines',
         '1764900000000_runner-waits',
         '1765100000000_job-correlation',
+        '1765200000000_agent-run-takeovers',
       ]);
       expect(await migrate(other.url)).toEqual([]);
     } finally {
