@@ -1,5 +1,6 @@
-import { CliError, EXIT } from '../src/index.js';
+import { CliError, EXIT, runCli } from '../src/index.js';
 import { planPorts } from '../src/up/ports.js';
+import { captureIo } from './support/capture-io.js';
 
 describe("ork up's ports", () => {
   it('given the default base, then the apps keep the ports they have when each runs alone', () => {
@@ -21,5 +22,13 @@ describe("ork up's ports", () => {
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(EXIT.usage);
     expect((error as CliError).message).toContain(`--port ${base}`);
+  });
+});
+
+describe('ork up --port on the command line', () => {
+  it('given a value that is not a whole number, when run, then it names the value and exits with the usage code before starting anything', async () => {
+    const io = captureIo();
+    await expect(runCli(['up', '--port', 'abc'], io)).resolves.toBe(EXIT.usage);
+    expect(io.err()).toContain("argument 'abc' is invalid. expected a whole number");
   });
 });
