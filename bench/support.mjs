@@ -1,4 +1,5 @@
-// What every benchmark shares: figures, and the raw floor of single-row INSERT commits.
+import { spawn } from 'node:child_process';
+// What every benchmark shares: figures, the raw floor of single-row INSERT commits, and services started as deployed.
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -23,3 +24,26 @@ export async function rawInserts(pool, rows) {
 
 /** Rows per second of a `rawInserts` round. */
 export const rate = (latencies) => latencies.length / (latencies.reduce((a, b) => a + b, 0) / 1000);
+
+/** A service started as deployed (`node <main>`), keeping the tail of its output for error messages. */
+export function startService(main, env, label, keepChunks = 400) {
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks = [];
+  const keep = (data) => {
+    chunks.push(data.toString('utf8'));
+    if (chunks.length > keepChunks) chunks.splice(0, keepChunks / 2);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { label, child, output: () => chunks.join(''), exited };
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves once it exited. */
+export async function stopService(proc) {
+  if (proc === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+  await proc.exited;
+  clearTimeout(timer);
+}

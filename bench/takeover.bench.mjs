@@ -13,7 +13,6 @@
 // Beside them, the peer: the bus's own redelivery floor with the same ack wait, measured on raw
 // JetStream: a consumer that reports working() as a runner does is disconnected at a random point
 // of its cycle, and a second consumer waits for the message.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -27,7 +26,7 @@ import { JetStreamBus } from '@orkestra/bus';
 import { connect } from '@nats-io/transport-node';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
-import { median, nowMs } from './support.mjs';
+import { median, nowMs, startService, stopService } from './support.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BUSY_SECONDS = Number(process.env.BENCH_BUSY_SECONDS ?? 30);
@@ -55,26 +54,8 @@ const createTrak = (trakId) => ({
   data: { trakId, projectId: PROJECT, title: `Trak ${trakId}`, description: 'bench', flow, subtaskFlows: {}, baseBranch: 'main', branch: `ork/${trakId}`, autoMode: true },
 });
 
-function start(main, env, label) {
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const chunks = [];
-  const keep = (data) => {
-    chunks.push(data.toString('utf8'));
-    if (chunks.length > 400) chunks.splice(0, 200);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { label, child, output: () => chunks.join(''), exited };
-}
-
-async function stop(proc) {
-  if (proc === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
-  await proc.exited;
-  clearTimeout(timer);
-}
+const start = (main, env, label) => startService(main, env, label, 400);
+const stop = stopService;
 
 /** Live processes running the scripted agent (its command line names the script). */
 function agentProcesses() {

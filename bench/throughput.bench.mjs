@@ -6,7 +6,7 @@
 // Beside it, the peer: Graphile Worker on the same Postgres running the same shape of work
 // (BENCH_TRAKS chains of 5 jobs, each job adding the next) with as many workers as our slots and
 // instant tasks, in its own process (bench/support/graphile-chain.mjs).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { RUNNERS_BUCKET } from '@orkestra/contracts';
 import { JetStreamBus } from '@orkestra/bus';
 import { PostgresEventStore, migrate } from '@orkestra/event-store';
 import { bareRemote, testDatabase, testNats } from '@orkestra/testing';
-import { fmt, nowMs } from './support.mjs';
+import { fmt, nowMs, startService, stopService } from './support.mjs';
 
 const TRAKS = Number(process.env.BENCH_TRAKS ?? 1_000);
 const STAGES = 5;
@@ -54,26 +54,8 @@ function usageOf(pid) {
   return { cpu, rssMb: Number(hwm[1]) / 1024 };
 }
 
-function start(main, env, label) {
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const chunks = [];
-  const keep = (data) => {
-    chunks.push(data.toString('utf8'));
-    if (chunks.length > 200) chunks.splice(0, 100);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { label, child, output: () => chunks.join(''), exited };
-}
-
-async function stop(proc) {
-  if (proc === undefined || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
-  await proc.exited;
-  clearTimeout(timer);
-}
+const start = (main, env, label) => startService(main, env, label, 200);
+const stop = stopService;
 
 /** Ours: the scheduler and the runners as deployed, all Traks created at once. */
 async function ours(database, nats, dir) {
