@@ -1,6 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '@orkestra/testing';
 import { graphqlData } from '../../api/test/support/graphql-client.js';
@@ -8,6 +6,7 @@ import { startApi } from '../../api/test/support/api-harness.js';
 import type { ApiHarness } from '../../api/test/support/api-harness.js';
 import { EXIT, loginFile } from '../src/index.js';
 import { agentAnswers, closedPort, ork, repository } from './support/cli-harness.js';
+import { removeTempHomes, tempHome } from './support/temp-home.js';
 
 // `ork` driven through runCli against a real api (its own Postgres database), as a user or a
 // script would: stored login, commands, --json documents, and every documented failure.
@@ -24,10 +23,11 @@ async function createTrak(title: string): Promise<string> {
 
 beforeAll(async () => {
   api = await startApi();
-  home = await mkdtemp(path.join(tmpdir(), 'ork-home-'));
+  home = await tempHome();
 }, 60_000);
 
 afterAll(async () => {
+  await removeTempHomes();
   await api?.close();
 });
 
@@ -50,7 +50,7 @@ describe('ork login', () => {
   });
 
   it('given no terminal and no token, when logging in, then it is a usage error naming the flag', async () => {
-    const result = await ork(await mkdtemp(path.join(tmpdir(), 'ork-home-')), ['login', '--server', api.url]);
+    const result = await ork(await tempHome(), ['login', '--server', api.url]);
     expect(result.code).toBe(EXIT.usage);
     expect(result.err).toContain('--token');
   });

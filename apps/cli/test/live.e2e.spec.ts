@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { logSubject } from '@orkestra/contracts';
 import { agentRunId } from '@orkestra/domain';
@@ -11,6 +8,7 @@ import type { ApiHarness } from '../../api/test/support/api-harness.js';
 import { EXIT, runCli } from '../src/index.js';
 import { agentAnswers, ork } from './support/cli-harness.js';
 import { captureIo } from './support/capture-io.js';
+import { removeTempHomes, tempHome } from './support/temp-home.js';
 
 // `ork logs -f` and `ork watch` over the api's subscriptions (NATS behind them), without a terminal:
 // one line per change, and the exit code says how the Trak ended.
@@ -40,12 +38,13 @@ function start(args: readonly string[], signal?: AbortSignal) {
 
 beforeAll(async () => {
   api = await startApi({ nats: true });
-  home = await mkdtemp(path.join(tmpdir(), 'ork-home-'));
+  home = await tempHome();
   await registerProject(api, 'shop');
   expect((await ork(home, ['login', '--server', api.url, '--token', api.adminToken])).code).toBe(EXIT.ok);
 }, 60_000);
 
 afterAll(async () => {
+  await removeTempHomes();
   await api?.close();
 });
 

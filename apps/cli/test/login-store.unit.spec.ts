@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { CliError, EXIT, loginFile, readLogin, writeLogin } from '../src/index.js';
+import { removeTempHomes, tempHome } from './support/temp-home.js';
+
+afterAll(removeTempHomes);
 
 describe('the stored login', () => {
   let env: Record<string, string>;
   beforeEach(async () => {
-    env = { ORK_HOME: await mkdtemp(path.join(tmpdir(), 'ork-home-')) };
+    env = { ORK_HOME: await tempHome() };
   });
 
   it('given no login yet, when read, then there is none', async () => {

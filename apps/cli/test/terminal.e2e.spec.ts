@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '@orkestra/testing';
 import { graphqlData } from '../../api/test/support/graphql-client.js';
@@ -9,6 +6,7 @@ import type { ApiHarness } from '../../api/test/support/api-harness.js';
 import { EXIT, runCli } from '../src/index.js';
 import { agentAnswers, ork } from './support/cli-harness.js';
 import { fakeTerminal } from './support/terminal.js';
+import { removeTempHomes, tempHome } from './support/temp-home.js';
 
 // `ork` at a terminal: it asks for what is missing, and `ork watch` asks the person whenever the Trak waits for one.
 
@@ -26,12 +24,13 @@ const status = async (id: string) => (await graphqlData<{ trak: { status: string
 
 beforeAll(async () => {
   api = await startApi({ nats: true });
-  home = await mkdtemp(path.join(tmpdir(), 'ork-home-'));
+  home = await tempHome();
   await registerProject(api, 'shop');
   expect((await ork(home, ['login', '--server', api.url, '--token', api.adminToken])).code).toBe(EXIT.ok);
 }, 60_000);
 
 afterAll(async () => {
+  await removeTempHomes();
   await api?.close();
 });
 
